@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Top-level build.  Binaries go to $(BUILD)/ (default build/); the sanitizer
+# build (ASan + UBSan) to build-asan/.  `make check` is the one test command.
+
+CC       ?= gcc
+BUILD    ?= build
+PREFIX   ?= /usr/local
+VERSION  := 0.1.0
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Werror -Wno-missing-field-initializers
+CPPFLAGS += -std=gnu11 -D_GNU_SOURCE -iquote lib -iquote templates -DKP_VERSION=\"$(VERSION)\"
+LDLIBS   += -lelf -ldw -lbsd -lz
+
+LIB_SRC  := $(wildcard lib/*.c)
+CDO_SRC  := $(wildcard create-diff-object/*.c)
+CKM_SRC  := $(wildcard kpatch-build/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CDO_OBJ  := $(CDO_SRC:%.c=$(BUILD)/%.o)
+CKM_OBJ  := $(CKM_SRC:%.c=$(BUILD)/%.o)
+HEADERS  := $(wildcard lib/*.h create-diff-object/*.h kpatch-build/*.h)
+
+BINS     := $(BUILD)/create-diff-object $(BUILD)/create-klp-module
+
+.PHONY: all deps check unit integration asan bench fuzz demo install clean
+all: $(BINS)
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+$(BUILD)/libkpatch.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/create-diff-object: $(CDO_OBJ) $(BUILD)/libkpatch.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/create-klp-module: $(CKM_OBJ) $(BUILD)/libkpatch.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The same tools under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) BUILD=build-asan \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" all
+
+# Install the packages the build and the tests need (Debian).
+deps:
+	scripts/install-deps.sh
+
+# The README's test command: everything, ending with "N passed, N failed".
+check:
+	tests/run-all.sh
+
+unit: all asan
+	tests/unit/run-golden.sh
+
+integration: all
+	tests/integration/run.sh
+
+bench: all
+	tests/bench/run.sh
+
+fuzz:
+	tests/fuzz/run.sh $(or $(FUZZ_SECONDS),600)
+
+# The README's first command: build a kernel, a patch module, boot, show it.
+demo:
+	scripts/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/kpatch \
+		$(DESTDIR)$(PREFIX)/share/kpatch/templates $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/libexec/kpatch/
+	install -m 0755 kpatch-build/kpatch-build $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 templates/* $(DESTDIR)$(PREFIX)/share/kpatch/templates/
+	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean:
+	rm -rf build build-asan

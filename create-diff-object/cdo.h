@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * create-diff-object/cdo.h - the differ's shared state and its steps.
+ *
+ * main() reads as the table of contents: load, correlate, compare, refuse
+ * what cannot be patched, include what the changed functions need, write.
+ * Each step lives in its own file and returns 0 or -1 (error recorded with
+ * lib/log.h).
+ */
+#ifndef KP_CDO_H
+#define KP_CDO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf.h"
+#include "symtab.h"
+
+/* Everything one run of the differ works on. */
+struct diff_ctx {
+	struct elf *orig;		/* ORIG.o */
+	struct elf *patched;		/* PATCHED.o */
+	struct elf *out;		/* the output object being built */
+	const char *orig_name;		/* basename of ORIG.o, for messages and reports */
+	const char *parent_name;	/* "vmlinux" or the parent module's name */
+	bool parent_is_module;		/* parent_name != "vmlinux" */
+	const char *patch_name;		/* PATCH-MODULE-NAME */
+	struct parent_symtab *parent;	/* the parent's symbol table */
+	struct symvers *symvers;	/* the kernel's exports */
+	long file_group;		/* FILE group of this object in the parent, 0 = unknown */
+	bool file_group_done;		/* file_group has been looked up */
+	size_t nr_changed;		/* changed functions found */
+	size_t nr_new;			/* new functions found */
+	struct elf_section *out_strings;	/* output .kpatch.strings */
+	struct elf_section *out_funcs;		/* output .kpatch.funcs */
+	struct elf_section *out_klp_relocs;	/* output .kpatch.klp_relocs */
+};
+
+/* correlate.c: pair sections and symbols of orig and patched (twin). */
+int correlate(struct diff_ctx *ctx);
+bool is_special_static(const struct elf_symbol *sym);
+/* Name without compiler-added numbering (".isra.3" -> ".isra", "x.12" -> "x."). */
+void canonical_name(const char *name, char *buf, size_t len);
+
+/* changes.c: decide which functions changed; refuse what cannot be patched. */
+int compare_objects(struct diff_ctx *ctx);
+bool is_init_sec(const struct elf_section *sec);
+bool relocs_equivalent(const struct elf_reloc *a, const struct elf_reloc *b);
+bool syms_equivalent(const struct elf_symbol *a, const struct elf_symbol *b,
+		     int64_t addend_a, int64_t addend_b);
+
+/* special.c: the table of special sections and their entries. */
+struct special_sec;
+const struct special_sec *find_special(const char *name);
+bool is_special_sec(const struct elf_section *sec);
+/* Compare the entries that belong to each function; mark functions changed. */
+int compare_special_entries(struct diff_ctx *ctx);
+/* Include what the entries of included functions point to. */
+int include_special_targets(struct diff_ctx *ctx,
+			    int (*include_target)(struct diff_ctx *, const struct elf_reloc *));
+/* Copy the entries of included functions into the output. */
+int output_special_sections(struct diff_ctx *ctx);
+
+/* include.c: mark what the output must hold. */
+int include_changed_functions(struct diff_ctx *ctx);
+
+/* output.c: build the output object and the livepatch metadata. */
+int build_output(struct diff_ctx *ctx);
+/* Copy relocation @r of an included patched section to output section @osec. */
+int output_reloc(struct diff_ctx *ctx, struct elf_section *osec,
+		 uint64_t offset, const struct elf_reloc *r);
+/* The output symbol for included patched symbol @sym (created on demand). */
+struct elf_symbol *output_symbol(struct diff_ctx *ctx, struct elf_symbol *sym);
+
+/* The function (FUNC symbol) a relocation target refers to, resolving
+ * section symbols through the covering symbol. */
+struct elf_symbol *reloc_target_symbol(const struct elf_reloc *r, int64_t *addend);
+
+#define for_each_changed_func(elf, s)					\
+	for_each_sym(elf, s)						\
+		if (is_func_sym(s) && (s)->status == ST_CHANGED)
+
+#endif /* KP_CDO_H */

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * changes.c - decide what changed between ORIG.o and PATCHED.o, and refuse
+ * what cannot be live patched.
+ *
+ * A function changed when its bytes differ outside the places that
+ * relocations fill in, or when a relocation differs: another type or
+ * offset, or a target that is not the twin of the original target (for
+ * strings and merged constants: other contents).  Two kinds of difference
+ * are not functional: the line number in a __bug_table entry (special.c
+ * masks it) and a line number loaded as an immediate right before a call
+ * to __might_sleep() and friends, which moves whenever lines are added
+ * above a function.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch.h"
+#include "cdo.h"
+#include "log.h"
+
+bool is_init_sec(const struct elf_section *sec)
+{
+	return sec && !strncmp(sec->name, ".init.", 6);
+}
+
+/*
+ * Offset within the target that a relocation points at.  In code, a PC-
+ * relative displacement is relative to the end of the instruction, which
+ * for the common forms is the end of the 4-byte field (addend = off - 4).
+ * In data (`.long 1b - .`) the addend is the offset itself.
+ */
+static int64_t reloc_target_offset(const struct elf_reloc *r)
+{
+	bool in_code = r->sec && r->sec->base && is_text_sec(r->sec->base);
+
+	return in_code && arch_reloc_is_pcrel(r->type) ? r->addend + 4 : r->addend;
+}
+
+struct elf_symbol *reloc_target_symbol(const struct elf_reloc *r, int64_t *addend)
+{
+	struct elf_symbol *s;
+	int64_t off;
+
+	*addend = r->addend;
+	if (!is_section_sym(r->sym) || !r->sym->sec)
+		return r->sym;
+	off = reloc_target_offset(r);
+	if (off < 0)
+		return r->sym;
+	s = find_symbol_covering(r->sym->sec, (uint64_t)off);
+	if (!s)
+		s = find_symbol_at(r->sym->sec, (uint64_t)off);
+	if (!s || is_section_sym(s))
+		return r->sym;
+	*addend = r->addend - (int64_t)s->offset;
+	return s;
+}
+
+/* The NUL-terminated string at @off of string section @sec, or NULL. */
+static const char *string_at(const struct elf_section *sec, int64_t off)
+{
+	const char *buf = sec->buf;
+
+	if (!buf || off < 0 || (uint64_t)off >= sec->size)
+		return NULL;
+	if (!memchr(buf + off, '\0', sec->size - (size_t)off))
+		return NULL;
+	return buf + off;
+}
+
+/* Same contents at the referenced places of two mergeable sections? */
+static bool merged_data_equal(const struct elf_section *a, int64_t off_a,
+			      const struct elf_section *b, int64_t off_b)
+{
+	size_t n;
+
+	if (is_string_sec(a) && is_string_sec(b)) {
+		const char *sa = string_at(a, off_a), *sb = string_at(b, off_b);
+
+		return sa && sb && !strcmp(sa, sb);
+	}
+	n = a->sh.sh_entsize ? a->sh.sh_entsize : 8;
+	if (!a->buf || !b->buf || off_a < 0 || off_b < 0 ||
+	    (uint64_t)off_a + n > a->size || (uint64_t)off_b + n > b->size)
+		return false;
+	return !memcmp((char *)a->buf + off_a, (char *)b->buf + off_b, n);
+}
+
+/* Two never-correlated statics are equivalent when they are the same kind
+ * of thing with the same contents (e.g. two __func__ strings). */
+static bool special_statics_equivalent(const struct elf_symbol *a, const struct elf_symbol *b)
+{
+	char ca[512], cb[512];
+
+	canonical_name(a->name, ca, sizeof(ca));
+	canonical_name(b->name, cb, sizeof(cb));
+	if (strcmp(ca, cb) || a->size != b->size)
+		return false;
+	if (!a->sec->buf || !b->sec->buf)
+		return a->sec->sh.sh_type == b->sec->sh.sh_type;
+	if (a->offset + a->size > a->sec->size || b->offset + b->size > b->sec->size)
+		return false;
+	return !memcmp((char *)a->sec->buf + a->offset, (char *)b->sec->buf + b->offset, a->size);
+}
+
+/* @a is from ORIG.o, @b from PATCHED.o; addends are compared as well. */
+bool syms_equivalent(const struct elf_symbol *a, const struct elf_symbol *b,
+		     int64_t addend_a, int64_t addend_b)
+{
+	if (is_undef_sym(a) || is_undef_sym(b))
+		return is_undef_sym(a) && is_undef_sym(b) && !strcmp(a->name, b->name) &&
+		       addend_a == addend_b;
+	if (is_section_sym(a) && is_section_sym(b)) {
+		if (!a->sec || !b->sec)
+			return false;
+		if (a->sec->sh.sh_flags & SHF_MERGE)
+			return (b->sec->sh.sh_flags & SHF_MERGE) &&
+			       merged_data_equal(a->sec, addend_a, b->sec, addend_b);
+		return a->sec->twin == b->sec && addend_a == addend_b &&
+		       b->sec->status != ST_CHANGED;
+	}
+	if (is_section_sym(a) != is_section_sym(b))
+		return false;
+	if (is_special_static(a) && is_special_static(b))
+		return addend_a == addend_b && special_statics_equivalent(a, b);
+	if (a->twin != b || addend_a != addend_b)
+		return false;
+	/* A read-only object that changed is a new copy: users change too. */
+	return !(is_object_sym(b) && b->status == ST_CHANGED);
+}
+
+/* Compare two relocations of twin sections (offsets already matched). */
+bool relocs_equivalent(const struct elf_reloc *a, const struct elf_reloc *b)
+{
+	struct elf_symbol *ta, *tb;
+	int64_t aa, ab;
+
+	if (a->type != b->type)
+		return false;
+	if (is_section_sym(a->sym) && is_section_sym(b->sym) && a->sym->sec && b->sym->sec &&
+	    (a->sym->sec->sh.sh_flags & SHF_MERGE))
+		return syms_equivalent(a->sym, b->sym, reloc_target_offset(a), reloc_target_offset(b));
+	ta = reloc_target_symbol(a, &aa);
+	tb = reloc_target_symbol(b, &ab);
+	return syms_equivalent(ta, tb, aa, ab);
+}
+
+/* Relocations of @rsec within [start, start+len), sorted by offset. */
+struct reloc_span {
+	struct elf_reloc **relocs;	/* pointers into rsec->relocs */
+	size_t nr;			/* how many */
+};
+
+static int cmp_reloc_offset(const void *a, const void *b)
+{
+	const struct elf_reloc *ra = *(struct elf_reloc *const *)a;
+	const struct elf_reloc *rb = *(struct elf_reloc *const *)b;
+
+	return ra->offset < rb->offset ? -1 : ra->offset > rb->offset;
+}
+
+static int collect_relocs(const struct elf_section *sec, uint64_t start, uint64_t len,
+			  struct reloc_span *span)
+{
+	struct elf_reloc *r;
+
+	span->relocs = NULL;
+	span->nr = 0;
+	if (!sec->rela)
+		return 0;
+	span->relocs = malloc((sec->rela->nr_relocs + 1) * sizeof(*span->relocs));
+	if (!span->relocs)
+		return error_obj("create-diff-object", "out of memory");
+	for_each_reloc(sec->rela, r) {
+		if (r->offset >= start && r->offset < start + len)
+			span->relocs[span->nr++] = r;
+	}
+	qsort(span->relocs, span->nr, sizeof(*span->relocs), cmp_reloc_offset);
+	return 0;
+}
+
+/* Functions whose second argument is often __LINE__ (sorted). */
+static const char *const line_takers[] = {
+	"__cant_migrate",
+	"__cant_sleep",
+	"__might_fault",
+	"__might_resched",
+	"__might_sleep",
+	"__warn_printk",
+	"_printk",
+	"printk",
+};
+
+static bool is_line_taker(const char *name)
+{
+	for (size_t i = 0; i < sizeof(line_takers) / sizeof(line_takers[0]); i++)
+		if (!strcmp(name, line_takers[i]))
+			return true;
+	return false;
+}
+
+/* Is there a call to a line-taking function within 48 bytes after @pos? */
+static bool line_taker_call_follows(const struct reloc_span *span, uint64_t pos)
+{
+	for (size_t i = 0; i < span->nr; i++) {
+		const struct elf_reloc *r = span->relocs[i];
+
+		if (r->offset < pos || r->offset > pos + 48)
+			continue;
+		if (!is_section_sym(r->sym) && is_line_taker(r->sym->name))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Bytes [lo, hi) differ at @off in a function: are they the immediate of a
+ * `mov $imm32, %esi/%edx/%ecx` (b9, ba, be; r8d-r15d with a 41 prefix) that
+ * loads a line number for a following call to __might_sleep() & co?
+ */
+static bool is_line_immediate(const unsigned char *code, uint64_t start, uint64_t lo,
+			      uint64_t hi, const struct reloc_span *span)
+{
+	for (uint64_t op = lo >= 4 ? lo - 4 : 0; op < lo && op >= start; op++) {
+		unsigned char b = code[op];
+
+		if (b != 0xb9 && b != 0xba && b != 0xbe && b != 0xb8)
+			continue;
+		if (hi > op + 5)
+			continue;
+		if (line_taker_call_follows(span, op + 5))
+			return true;
+	}
+	return false;
+}
+
+/* Compare code bytes outside relocated fields; line immediates excepted. */
+static bool code_bytes_differ(const struct elf_symbol *o, const struct elf_symbol *p,
+			      const struct reloc_span *ospan, const struct reloc_span *pspan,
+			      bool *only_lines)
+{
+	const unsigned char *ob = (const unsigned char *)o->sec->buf + o->offset;
+	const unsigned char *pb = (const unsigned char *)p->sec->buf + p->offset;
+	unsigned char *mask;
+	bool differ = false;
+	uint64_t i;
+
+	*only_lines = true;
+	mask = calloc(p->size + 8, 1);
+	if (!mask)
+		return true;
+	for (size_t k = 0; k < pspan->nr; k++) {
+		uint64_t at = pspan->relocs[k]->offset - p->offset;
+		int w = arch_reloc_width(pspan->relocs[k]->type);
+
+		for (int j = 0; j < w && at + j < p->size; j++)
+			mask[at + j] = 1;
+	}
+	for (i = 0; i < p->size; i++) {
+		uint64_t lo, hi;
+
+		if (mask[i] || ob[i] == pb[i])
+			continue;
+		lo = i;
+		while (i < p->size && !mask[i] && ob[i] != pb[i])
+			i++;
+		hi = i;
+		differ = true;
+		if (!is_line_immediate(pb, 0, lo, hi, pspan) ||
+		    !is_line_immediate(ob, 0, lo, hi, ospan))
+			*only_lines = false;
+	}
+	free(mask);
+	return differ;
+}
+
+/* Does function @o (ORIG) differ from its twin @p (PATCHED)? */
+static int function_changed(const struct elf_symbol *o, const struct elf_symbol *p,
+			    bool *changed)
+{
+	struct reloc_span ospan, pspan;
+	bool only_lines;
+
+	*changed = true;
+	if (o->size != p->size || !o->sec->buf || !p->sec->buf)
+		return 0;
+	if (collect_relocs(o->sec, o->offset, o->size, &ospan) ||
+	    collect_relocs(p->sec, p->offset, p->size, &pspan)) {
+		free(ospan.relocs);
+		return -1;
+	}
+	if (ospan.nr != pspan.nr)
+		goto out;
+	for (size_t i = 0; i < pspan.nr; i++) {
+		const struct elf_reloc *ra = ospan.relocs[i], *rb = pspan.relocs[i];
+
+		if (ra->offset - o->offset != rb->offset - p->offset || !relocs_equivalent(ra, rb))
+			goto out;
+	}
+	if (code_bytes_differ(o, p, &ospan, &pspan, &only_lines) && !only_lines)
+		goto out;
+	*changed = false;
+out:
+	free(ospan.relocs);
+	free(pspan.relocs);
+	return 0;
+}
+
+/* Does data object @o differ from its twin @p (bytes and relocations)? */
+static int object_changed(const struct elf_symbol *o, const struct elf_symbol *p, bool *changed)
+{
+	struct reloc_span ospan, pspan;
+
+	*changed = true;
+	if (o->size != p->size || o->sec->sh.sh_type != p->sec->sh.sh_type)
+		return 0;
+	if (p->sec->sh.sh_type == SHT_NOBITS) {
+		*changed = false;
+		return 0;
+	}
+	if (collect_relocs(o->sec, o->offset, o->size, &ospan) ||
+	    collect_relocs(p->sec, p->offset, p->size, &pspan)) {
+		free(ospan.relocs);
+		return -1;
+	}
+	if (ospan.nr != pspan.nr)
+		goto out;
+	for (size_t i = 0; i < pspan.nr; i++) {
+		const struct elf_reloc *ra = ospan.relocs[i], *rb = pspan.relocs[i];
+
+		if (ra->offset - o->offset != rb->offset - p->offset || !relocs_equivalent(ra, rb))
+			goto out;
+	}
+	if (memcmp((char *)o->sec->buf + o->offset, (char *)p->sec->buf + p->offset, p->size)) {
+		/* bytes under relocations are zero in RELA objects; compare all */
+		goto out;
+	}
+	*changed = false;
+out:
+	free(ospan.relocs);
+	free(pspan.relocs);
+	return 0;
+}
+
+static bool is_data_object(const struct elf_symbol *s)
+{
+	return is_object_sym(s) && s->sec && is_alloc_sec(s->sec) && !is_text_sec(s->sec) &&
+	       !is_special_sec(s->sec);
+}
+
+/*
+ * Data first: a changed writable object cannot be patched (the running
+ * kernel's copy holds live state); a changed read-only object becomes a
+ * new copy, which makes its users change (syms_equivalent).
+ */
+static int compare_data(struct diff_ctx *ctx)
+{
+	struct elf_symbol *p;
+	bool changed;
+
+	for_each_sym(ctx->patched, p) {
+		if (!is_data_object(p))
+			continue;
+		if (!p->twin) {
+			p->status = ST_NEW;
+			continue;
+		}
+		if (object_changed(p->twin, p, &changed))
+			return -1;
+		p->status = p->twin->status = changed ? ST_CHANGED : ST_SAME;
+		if (changed && (p->sec->sh.sh_flags & SHF_WRITE))
+			return refuse_at(ctx->orig_name, p->name, 0,
+					 "changed initialised data: the running kernel's copy holds "
+					 "live state that a live patch cannot rewrite; leave the "
+					 "initialiser as it is and set the new value in a patch "
+					 "callback, or attach new state with a shadow variable");
+	}
+	return 0;
+}
+
+static int compare_functions(struct diff_ctx *ctx)
+{
+	struct elf_symbol *p;
+	bool changed;
+
+	for_each_sym(ctx->patched, p) {
+		if (!is_func_sym(p) || !p->sec)
+			continue;
+		if (!p->twin) {
+			p->status = ST_NEW;
+			continue;
+		}
+		if (function_changed(p->twin, p, &changed))
+			return -1;
+		p->status = p->twin->status = changed ? ST_CHANGED : ST_SAME;
+	}
+	return 0;
+}
+
+/* A changed .cold part means its parent changed; a changed parent takes its cold part. */
+static void propagate_cold_parts(struct diff_ctx *ctx)
+{
+	struct elf_symbol *p;
+
+	for_each_sym(ctx->patched, p) {
+		if (!is_func_sym(p) || !p->parent)
+			continue;
+		if ((p->status == ST_CHANGED || p->status == ST_NEW) && p->parent->status == ST_SAME)
+			p->parent->status = ST_CHANGED;
+	}
+	for_each_sym(ctx->patched, p) {
+		if (is_func_sym(p) && p->cold && p->status == ST_CHANGED && p->cold->status == ST_SAME)
+			p->cold->status = ST_CHANGED;
+	}
+}
+
+/* Offset of the `call __fentry__` relocation, or -1 if the function has none. */
+static int64_t fentry_offset(const struct elf_symbol *f)
+{
+	static const uint64_t candidates[] = { 1, 5 };	/* plain; after endbr64 */
+
+	for (size_t i = 0; i < 2; i++) {
+		const struct elf_reloc *r;
+
+		if (!f->sec->rela)
+			return -1;
+		for_each_reloc(f->sec->rela, r) {
+			if (r->offset == f->offset + candidates[i] && !strcmp(r->sym->name, "__fentry__"))
+				return (int64_t)candidates[i];
+		}
+	}
+	return -1;
+}
+
+static bool object_uses_fentry(const struct elf *elf)
+{
+	return find_symbol_by_name(elf, "__fentry__") != NULL;
+}
+
+static int refuse_unpatchable_functions(struct diff_ctx *ctx)
+{
+	struct elf_symbol *p;
+	bool fentry = object_uses_fentry(ctx->orig);
+
+	for_each_changed_func(ctx->patched, p) {
+		if (is_init_sec(p->sec))
+			return refuse_at(ctx->orig_name, p->name, 0,
+					 "changed __init function: it ran at boot and its code has been "
+					 "freed; make the change where the result is used, or in a "
+					 "patch callback");
+		if (p->parent)
+			continue;	/* .cold parts are reached through their parent */
+		if (fentry && fentry_offset(p->twin) < 0)
+			return refuse_at(ctx->orig_name, p->name, 0,
+					 "changed function has no fentry call (notrace or not "
+					 "traceable), so ftrace cannot redirect it; patch its callers "
+					 "instead");
+	}
+	return 0;
+}
+
+int compare_objects(struct diff_ctx *ctx)
+{
+	if (compare_data(ctx) || compare_functions(ctx) || compare_special_entries(ctx))
+		return -1;
+	propagate_cold_parts(ctx);
+	return refuse_unpatchable_functions(ctx);
+}

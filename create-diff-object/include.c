@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * include.c - decide what the output holds.
+ *
+ * The changed and new functions, with their .cold parts, are the roots.
+ * From each included section, every relocation target is either
+ *  - in the running kernel already (a twin that did not change): it stays
+ *    a reference, resolved later as an export or a livepatch relocation;
+ *  - new, changed read-only data, a never-correlated special static, or
+ *    anonymous data (strings, switch tables, replacement code): its section
+ *    is included and its own relocations are followed in turn.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cdo.h"
+#include "log.h"
+
+/* A stack of sections whose relocations have not been followed yet. */
+struct worklist {
+	struct elf_section **secs;	/* pending sections */
+	size_t nr, cap;			/* used and allocated entries */
+};
+
+static struct worklist work;
+
+static int include_section(struct elf_section *sec)
+{
+	if (sec->include)
+		return 0;
+	if (is_init_sec(sec))
+		return error_obj(sec->name, "included code would use __init section %s, which is "
+				 "freed after boot", sec->name);
+	sec->include = true;
+	if (sec->secsym)
+		sec->secsym->include = true;
+	if (work.nr == work.cap) {
+		size_t cap = work.cap ? work.cap * 2 : 64;
+		struct elf_section **n = realloc(work.secs, cap * sizeof(*n));
+
+		if (!n)
+			return error_obj("create-diff-object", "out of memory");
+		work.secs = n;
+		work.cap = cap;
+	}
+	work.secs[work.nr++] = sec;
+	return 0;
+}
+
+static int include_symbol(struct elf_symbol *sym)
+{
+	struct elf_symbol *s;
+
+	if (sym->include)
+		return 0;
+	sym->include = true;
+	if (is_func_sym(sym) && sym->cold && include_symbol(sym->cold))
+		return -1;
+	if (!sym->sec)
+		return 0;
+	/* everything defined in an included section comes along */
+	sec_for_each_sym(sym->sec, s)
+		s->include = true;
+	return include_section(sym->sec);
+}
+
+/* Does a reference to @sym need a copy of it in the output? */
+static bool needs_copy(const struct elf_symbol *sym)
+{
+	if (is_undef_sym(sym) || !sym->sec)
+		return false;
+	if (is_special_static(sym))
+		return true;
+	if (!sym->twin)
+		return true;	/* new */
+	return sym->status == ST_CHANGED && !is_func_sym(sym);	/* changed read-only data */
+}
+
+static int include_target(struct diff_ctx *ctx, const struct elf_reloc *r)
+{
+	struct elf_symbol *t = r->sym;
+	int64_t add;
+
+	(void)ctx;
+	if (is_section_sym(t)) {
+		if (!t->sec)
+			return 0;
+		if (t->sec->sh.sh_flags & SHF_MERGE)
+			return include_section(t->sec);
+		t = reloc_target_symbol(r, &add);
+		if (is_section_sym(t)) {
+			/* anonymous: a copy, unless it is code of a function in the kernel */
+			if (t->sec->twin && is_text_sec(t->sec))
+				return 0;
+			return include_section(t->sec);
+		}
+	}
+	if (needs_copy(t))
+		return include_symbol(t);
+	return 0;
+}
+
+static int follow_relocations(struct diff_ctx *ctx)
+{
+	while (work.nr) {
+		struct elf_section *sec = work.secs[--work.nr];
+		struct elf_reloc *r;
+
+		if (!sec->rela)
+			continue;
+		for_each_reloc(sec->rela, r)
+			if (include_target(ctx, r))
+				return -1;
+	}
+	return 0;
+}
+
+int include_changed_functions(struct diff_ctx *ctx)
+{
+	struct elf_symbol *p;
+	int ret = -1;
+
+	for_each_sym(ctx->patched, p) {
+		if (!is_func_sym(p) || !p->sec)
+			continue;
+		if (p->status == ST_CHANGED || (p->status == ST_NEW && !is_init_sec(p->sec))) {
+			if (p->parent && p->status == ST_NEW && p->parent->status == ST_SAME)
+				continue;
+			if (include_symbol(p))
+				goto out;
+		}
+	}
+	/* special entries can point at more (replacement code, fixups) */
+	for (int round = 0; round < 8; round++) {
+		size_t before;
+
+		if (follow_relocations(ctx))
+			goto out;
+		before = work.nr;
+		if (include_special_targets(ctx, include_target))
+			goto out;
+		if (work.nr == before)
+			break;
+	}
+	if (follow_relocations(ctx))
+		goto out;
+	ret = 0;
+out:
+	free(work.secs);
+	memset(&work, 0, sizeof(work));
+	return ret;
+}

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * output.c - build OUTPUT.o: the included sections and symbols of
+ * PATCHED.o, their relocations re-pointed, and the livepatch metadata
+ * (templates/kpatch-meta.h):
+ *  - .kpatch.funcs: which new function replaces which old one;
+ *  - .kpatch.klp_relocs: every reference the module loader cannot
+ *    resolve (not exported, local, or in a module that may load later),
+ *    which create-klp-module turns into .klp.rela sections after the
+ *    module link;
+ *  - .kpatch.strings: the names both point to.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cdo.h"
+#include "hash.h"
+#include "kpatch-meta.h"
+#include "log.h"
+
+/* A livepatch symbol reported once on stdout. */
+struct klp_name {
+	char *text;			/* "obj.name,pos" */
+	struct elf_hnode node;		/* klp_names.htab */
+};
+
+static struct {
+	struct klp_name *names;		/* reported names */
+	size_t nr, cap;			/* used and allocated */
+	struct elf_htab htab;		/* names by text */
+} klp_names;
+
+static int note_klp_symbol(const char *obj, const char *name, unsigned int pos)
+{
+	struct elf_hnode *n;
+	char buf[1024];
+	uint64_t key;
+
+	snprintf(buf, sizeof(buf), "%s.%s,%u", obj, name, pos);
+	key = hash_str(buf);
+	if (!klp_names.htab.buckets && htab_init(&klp_names.htab, 64))
+		return error_obj("create-diff-object", "out of memory");
+	htab_for_each(&klp_names.htab, key, n)
+		if (!strcmp(container_of(n, struct klp_name, node)->text, buf))
+			return 0;
+	if (klp_names.nr == klp_names.cap) {
+		size_t cap = klp_names.cap ? klp_names.cap * 2 : 64;
+		struct klp_name *nn = realloc(klp_names.names, cap * sizeof(*nn));
+
+		if (!nn)
+			return error_obj("create-diff-object", "out of memory");
+		/* nodes moved: rebuild the table */
+		klp_names.names = nn;
+		klp_names.cap = cap;
+		htab_free(&klp_names.htab);
+		if (htab_init(&klp_names.htab, cap))
+			return error_obj("create-diff-object", "out of memory");
+		for (size_t i = 0; i < klp_names.nr; i++)
+			htab_add(&klp_names.htab, &nn[i].node, hash_str(nn[i].text));
+	}
+	klp_names.names[klp_names.nr].text = strdup(buf);
+	if (!klp_names.names[klp_names.nr].text)
+		return error_obj("create-diff-object", "out of memory");
+	htab_add(&klp_names.htab, &klp_names.names[klp_names.nr].node, key);
+	klp_names.nr++;
+	return 0;
+}
+
+static void free_klp_names(void)
+{
+	for (size_t i = 0; i < klp_names.nr; i++)
+		free(klp_names.names[i].text);
+	free(klp_names.names);
+	htab_free(&klp_names.htab);
+	memset(&klp_names, 0, sizeof(klp_names));
+}
+
+/* Offset of @s in .kpatch.strings (appended once per distinct string). */
+static int64_t meta_string(struct diff_ctx *ctx, const char *s)
+{
+	const char *buf = ctx->out_strings->buf;
+	size_t len = strlen(s) + 1;
+
+	for (size_t off = 0; buf && off + len <= ctx->out_strings->size;) {
+		if (!memcmp(buf + off, s, len))
+			return (int64_t)off;
+		off += strlen(buf + off) + 1;
+	}
+	return elf_section_append(ctx->out_strings, s, len, 1);
+}
+
+/* Point the u64 at @off of @sec at string @s of .kpatch.strings. */
+static int meta_string_reloc(struct diff_ctx *ctx, struct elf_section *sec, uint64_t off,
+			     const char *s)
+{
+	int64_t at = meta_string(ctx, s);
+
+	if (at < 0)
+		return -1;
+	return elf_add_reloc(ctx->out, sec, off, R_X86_64_64,
+			     elf_section_symbol(ctx->out, ctx->out_strings), at) ? 0 : -1;
+}
+
+static int create_meta_sections(struct diff_ctx *ctx)
+{
+	GElf_Shdr sh = { .sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC, .sh_addralign = 1 };
+
+	ctx->out_strings = elf_add_section(ctx->out, KPATCH_STRINGS_SEC, &sh, NULL, 0);
+	sh.sh_addralign = 8;
+	ctx->out_funcs = elf_add_section(ctx->out, KPATCH_FUNCS_SEC, &sh, NULL, 0);
+	ctx->out_klp_relocs = elf_add_section(ctx->out, KPATCH_KLP_RELOCS_SEC, &sh, NULL, 0);
+	if (!ctx->out_strings || !ctx->out_funcs || !ctx->out_klp_relocs)
+		return -1;
+	return 0;
+}
+
+/* Where a parent symbol lives: kernel object name and sympos. */
+struct parent_ref {
+	const char *obj;		/* "vmlinux" or module name */
+	const char *name;		/* symbol name in the parent */
+	unsigned int sympos;		/* livepatch position */
+};
+
+static long object_file_group(struct diff_ctx *ctx)
+{
+	const char **locals;
+	struct elf_symbol *s, *file = NULL;
+	size_t n = 0;
+
+	if (ctx->file_group_done)
+		return ctx->file_group;
+	ctx->file_group_done = true;
+	locals = calloc(ctx->orig->nr_symbols + 1, sizeof(*locals));
+	if (!locals)
+		return error_obj("create-diff-object", "out of memory");
+	for_each_sym(ctx->orig, s) {
+		if (is_file_sym(s) && !file)
+			file = s;
+		if (is_local_sym(s) && (is_func_sym(s) || is_object_sym(s)))
+			locals[n++] = s->name;
+	}
+	ctx->file_group = file ? parent_find_file_group(ctx->parent, file->name, locals, n) : 0;
+	free(locals);
+	return ctx->file_group;
+}
+
+/* Find the parent's copy of unchanged symbol @p (PATCHED.o; its twin is
+ * what the kernel has).  Returns 0 and fills @ref, or -1. */
+static int resolve_parent_symbol(struct diff_ctx *ctx, const struct elf_symbol *p,
+				 struct parent_ref *ref)
+{
+	const struct elf_symbol *o = p->twin ? p->twin : p;
+	const struct parent_sym *ps;
+	long group;
+
+	ref->obj = ctx->parent_name;
+	ref->name = o->name;
+	if (!is_local_sym(o)) {
+		ps = parent_find_global(ctx->parent, o->name);
+		if (!ps)
+			return error_at(ctx->orig_name, o->name, 0,
+					"global symbol not found in the parent's symbol table (%s); "
+					"is PARENT-SYMTAB from the same build as ORIG.o?",
+					ctx->parent->path);
+		ref->sympos = ps->sympos;
+		return 0;
+	}
+	group = object_file_group(ctx);
+	if (group < 0)
+		return -1;
+	if (group == 0)
+		return error_at(ctx->orig_name, o->name, 0,
+				"this object's FILE symbol matches no file in the parent's symbol "
+				"table (%s); is it linked into %s?", ctx->parent->path, ctx->parent_name);
+	ps = parent_find_local(ctx->parent, (unsigned int)group, o->name);
+	if (!ps)
+		return error_at(ctx->orig_name, o->name, 0,
+				"local symbol not found in the parent (%s), so it cannot be "
+				"referenced; it may have been inlined or discarded in the kernel",
+				ctx->parent->path);
+	ref->sympos = ps->sympos;
+	return 0;
+}
+
+/* An undefined or exported reference that the module loader resolves. */
+static struct elf_symbol *output_undefined(struct diff_ctx *ctx, const char *name)
+{
+	struct elf_symbol *s = find_symbol_by_name(ctx->out, name);
+
+	if (s && is_undef_sym(s))
+		return s;
+	return elf_add_symbol(ctx->out, name, STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
+}
+
+static int add_klp_reloc(struct diff_ctx *ctx, struct elf_section *osec, uint64_t offset,
+			 const struct elf_reloc *r, int64_t addend, const struct parent_ref *ref)
+{
+	struct kpatch_klp_reloc rec = { .addend = addend, .type = r->type, .sympos = ref->sympos };
+	struct elf_section *k = ctx->out_klp_relocs;
+	int64_t at;
+
+	at = elf_section_append(k, &rec, sizeof(rec), 8);
+	if (at < 0)
+		return -1;
+	if (!elf_add_reloc(ctx->out, k, (uint64_t)at + offsetof(struct kpatch_klp_reloc, dest),
+			   R_X86_64_64, elf_section_symbol(ctx->out, osec), (int64_t)offset))
+		return -1;
+	if (meta_string_reloc(ctx, k, (uint64_t)at + offsetof(struct kpatch_klp_reloc, sym_name),
+			      ref->name) ||
+	    meta_string_reloc(ctx, k, (uint64_t)at + offsetof(struct kpatch_klp_reloc, obj_name),
+			      ref->obj))
+		return -1;
+	/* the loader insists on zero bytes where a livepatch relocation goes */
+	if (osec->buf && offset + 4 <= osec->size)
+		memset((char *)osec->buf + offset, 0, r->type == R_X86_64_64 ? 8 : 4);
+	return note_klp_symbol(ref->obj, ref->name, ref->sympos);
+}
+
+/* A relocation to an undefined symbol that the module loader resolves. */
+static int output_loader_reloc(struct diff_ctx *ctx, struct elf_section *osec, uint64_t offset,
+			       const struct elf_reloc *r, const char *name, int64_t addend)
+{
+	struct elf_symbol *u = output_undefined(ctx, name);
+
+	return u && elf_add_reloc(ctx->out, osec, offset, r->type, u, addend) ? 0 : -1;
+}
+
+/*
+ * A reference from included code to @t, which the output does not hold:
+ *  - an export (of vmlinux, or of another module) stays an undefined
+ *    symbol for the module loader;
+ *  - anything of the parent module, exported or not, becomes a livepatch
+ *    relocation, since that module may load after the patch;
+ *  - a non-exported or local symbol of vmlinux becomes a livepatch
+ *    relocation with its sympos.
+ */
+static int output_external_reloc(struct diff_ctx *ctx, struct elf_section *osec,
+				 uint64_t offset, const struct elf_reloc *r,
+				 struct elf_symbol *t, int64_t addend)
+{
+	const char *name = t->twin ? t->twin->name : t->name;
+	const struct parent_sym *ps;
+	struct parent_ref ref;
+
+	if (is_undef_sym(t)) {
+		ps = parent_find_global(ctx->parent, name);
+		if (symvers_find(ctx->symvers, name) && !(ctx->parent_is_module && ps))
+			return output_loader_reloc(ctx, osec, offset, r, name, addend);
+		if (!ps)
+			return error_at(ctx->orig_name, name, 0,
+					"undefined symbol is neither exported (MODULE.SYMVERS) nor "
+					"defined in %s", ctx->parent_name);
+		ref.obj = ctx->parent_name;
+		ref.name = name;
+		ref.sympos = ps->sympos;
+		return add_klp_reloc(ctx, osec, offset, r, addend, &ref);
+	}
+	if (!is_local_sym(t) && !ctx->parent_is_module && symvers_find(ctx->symvers, name))
+		return output_loader_reloc(ctx, osec, offset, r, name, addend);
+	if (resolve_parent_symbol(ctx, t, &ref))
+		return -1;
+	return add_klp_reloc(ctx, osec, offset, r, addend, &ref);
+}
+
+struct elf_symbol *output_symbol(struct diff_ctx *ctx, struct elf_symbol *sym)
+{
+	struct elf_section *osec;
+	struct elf_symbol *o;
+
+	if (sym->priv)
+		return sym->priv;
+	if (is_section_sym(sym)) {
+		osec = sym->sec ? sym->sec->priv : NULL;
+		o = osec ? elf_section_symbol(ctx->out, osec) : NULL;
+	} else {
+		osec = sym->sec ? sym->sec->priv : NULL;
+		if (!osec)
+			return NULL;
+		o = elf_add_symbol(ctx->out, sym->name, sym->bind, sym->type, osec, sym->offset,
+				   sym->size);
+	}
+	sym->priv = o;
+	return o;
+}
+
+int output_reloc(struct diff_ctx *ctx, struct elf_section *osec, uint64_t offset,
+		 const struct elf_reloc *r)
+{
+	struct elf_symbol *t = r->sym, *o;
+	int64_t addend = r->addend;
+
+	if (is_section_sym(t) && t->sec && !t->sec->include)
+		t = reloc_target_symbol(r, &addend);
+	if (t->sec && t->sec->include) {
+		o = output_symbol(ctx, t);
+		if (!o)
+			return error_at(ctx->orig_name, t->name, 0, "cannot copy symbol to output");
+		return elf_add_reloc(ctx->out, osec, offset, r->type, o, addend) ? 0 : -1;
+	}
+	if (is_section_sym(t))
+		return error_at(ctx->orig_name, osec->name, offset,
+				"reference to anonymous data in %s that is neither copied nor named",
+				t->sec ? t->sec->name : "?");
+	return output_external_reloc(ctx, osec, offset, r, t, addend);
+}
+
+static int copy_included_sections(struct diff_ctx *ctx)
+{
+	struct elf_section *sec;
+	struct elf_symbol *s;
+
+	for_each_sec(ctx->patched, sec) {
+		if (!sec->include || is_rela_sec(sec))
+			continue;
+		sec->priv = elf_add_section(ctx->out, sec->name, &sec->sh, sec->buf, sec->size);
+		if (!sec->priv)
+			return -1;
+		((struct elf_section *)sec->priv)->sh.sh_size = sec->sh.sh_size;
+	}
+	for_each_sym(ctx->patched, s) {
+		if (s->include && !is_section_sym(s) && s->sec && s->sec->include &&
+		    !output_symbol(ctx, s))
+			return -1;
+	}
+	return 0;
+}
+
+static int copy_included_relocations(struct diff_ctx *ctx)
+{
+	struct elf_section *sec;
+	struct elf_reloc *r;
+
+	for_each_sec(ctx->patched, sec) {
+		if (!sec->include || is_rela_sec(sec) || !sec->rela)
+			continue;
+		for_each_reloc(sec->rela, r)
+			if (output_reloc(ctx, sec->priv, r->offset, r))
+				return -1;
+	}
+	return 0;
+}
+
+/* One .kpatch.funcs record per replaced function. */
+static int output_func_records(struct diff_ctx *ctx)
+{
+	struct elf_symbol *p;
+	struct parent_ref ref;
+
+	for_each_changed_func(ctx->patched, p) {
+		struct kpatch_func rec = { 0 };
+		int64_t at;
+
+		if (p->parent || !p->include)
+			continue;	/* .cold parts have no fentry of their own */
+		if (resolve_parent_symbol(ctx, p, &ref))
+			return -1;
+		rec.old_sympos = ref.sympos;
+		at = elf_section_append(ctx->out_funcs, &rec, sizeof(rec), 8);
+		if (at < 0)
+			return -1;
+		if (!elf_add_reloc(ctx->out, ctx->out_funcs,
+				   (uint64_t)at + offsetof(struct kpatch_func, new_func), R_X86_64_64,
+				   output_symbol(ctx, p), 0))
+			return -1;
+		if (meta_string_reloc(ctx, ctx->out_funcs,
+				      (uint64_t)at + offsetof(struct kpatch_func, old_name), ref.name) ||
+		    meta_string_reloc(ctx, ctx->out_funcs,
+				      (uint64_t)at + offsetof(struct kpatch_func, obj_name), ref.obj))
+			return -1;
+	}
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(((const struct klp_name *)a)->text, ((const struct klp_name *)b)->text);
+}
+
+static void report(struct diff_ctx *ctx)
+{
+	struct elf_symbol *p;
+
+	for_each_sym(ctx->patched, p) {
+		if (!is_func_sym(p) || !p->include || p->parent)
+			continue;
+		if (p->status == ST_CHANGED)
+			printf("%s: changed function: %s\n", ctx->orig_name, p->name);
+	}
+	for_each_sym(ctx->patched, p) {
+		if (!is_func_sym(p) || !p->include || p->parent)
+			continue;
+		if (p->status == ST_NEW)
+			printf("%s: new function: %s\n", ctx->orig_name, p->name);
+	}
+	qsort(klp_names.names, klp_names.nr, sizeof(*klp_names.names), cmp_str);
+	for (size_t i = 0; i < klp_names.nr; i++)
+		printf("%s: livepatch symbol: %s\n", ctx->orig_name, klp_names.names[i].text);
+}
+
+static int add_file_symbol(struct diff_ctx *ctx)
+{
+	struct elf_symbol *s;
+
+	for_each_sym(ctx->orig, s)
+		if (is_file_sym(s)) {
+			struct elf_symbol *f = elf_add_symbol(ctx->out, s->name, STB_LOCAL, STT_FILE,
+							      NULL, 0, 0);
+
+			if (!f)
+				return -1;
+			f->sym.st_shndx = SHN_ABS;
+			return 0;
+		}
+	return 0;
+}
+
+int build_output(struct diff_ctx *ctx)
+{
+	int ret = -1;
+
+	ctx->out = elf_create("OUTPUT.o");
+	if (!ctx->out)
+		return -1;
+	if (add_file_symbol(ctx) || create_meta_sections(ctx) || copy_included_sections(ctx) ||
+	    copy_included_relocations(ctx) || output_special_sections(ctx) ||
+	    output_func_records(ctx))
+		goto out;
+	report(ctx);
+	ret = 0;
+out:
+	free_klp_names();
+	return ret;
+}

@@ -1,0 +1,574 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * special.c - the kernel's special sections: tables of fixed-size entries,
+ * each entry belonging to the function its first relocation points into
+ * (the "key").  An included function takes its entries along; an entry
+ * that differs makes its function changed.
+ *
+ * Entry sizes come from, in order: the environment override (e.g.
+ * BUG_STRUCT_SIZE), the struct's size in the parent's DWARF when
+ * PARENT-SYMTAB is an ELF file with debug info, the section's sh_entsize,
+ * the spacing of the key relocations (for tables with one text relocation
+ * per entry), and finally the x86-64 layout of the 6.x kernels.  Whatever
+ * is chosen must divide the section and put a relocation at every key.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch.h"
+#include "cdo.h"
+#include "dwarf.h"
+#include "log.h"
+
+/* How a special section is laid out and what to keep of it. */
+struct special_sec {
+	const char *name;		/* section name */
+	const char *env;		/* environment override of the entry size */
+	const char *dwarf_struct;	/* struct name in the kernel's DWARF */
+	size_t size;			/* default entry size (x86-64, 6.x) */
+	bool derive_from_relocs;	/* one text reloc per entry: size = their spacing */
+	uint16_t ignore_off, ignore_len;	/* bytes that do not count (bug line) */
+	const char *parallel;		/* section with a parallel array (orc) */
+	size_t parallel_size;		/* entry size in the parallel section */
+	const char *parallel_env;	/* its override */
+	bool printk_index;		/* key is a pi_entry naming the function */
+};
+
+/* Sorted by name. */
+static const struct special_sec specials[] = {
+	{ ".altinstructions", "ALT_STRUCT_SIZE", "alt_instr", 12 },
+	{ ".call_sites", NULL, NULL, 4 },
+	{ ".ibt_endbr_seal", NULL, NULL, 4 },
+	{ ".orc_unwind_ip", NULL, NULL, 4, .parallel = ".orc_unwind", .parallel_size = 6,
+	  .parallel_env = "ORC_STRUCT_SIZE" },
+	{ ".parainstructions", "PARA_STRUCT_SIZE", "paravirt_patch_site", 16 },
+	{ ".printk_index", "PRINTK_INDEX_STRUCT_SIZE", NULL, 8, .printk_index = true },
+	{ ".retpoline_sites", NULL, NULL, 4 },
+	{ ".return_sites", NULL, NULL, 4 },
+	{ ".smp_locks", NULL, NULL, 4 },
+	{ ".static_call_sites", "STATIC_CALL_STRUCT_SIZE", "static_call_site", 8 },
+	{ "__bug_table", "BUG_STRUCT_SIZE", "bug_entry", 12, true, 8, 2 },
+	{ "__ex_table", "EX_STRUCT_SIZE", "exception_table_entry", 12 },
+	{ "__jump_table", "JUMP_STRUCT_SIZE", "jump_entry", 16 },
+	{ "__mcount_loc", NULL, NULL, 8 },
+	{ "__patchable_function_entries", NULL, NULL, 8 },
+};
+
+#define NR_SPECIALS (sizeof(specials) / sizeof(specials[0]))
+
+const struct special_sec *find_special(const char *name)
+{
+	size_t lo = 0, hi = NR_SPECIALS;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(name, specials[mid].name);
+
+		if (!c)
+			return &specials[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+bool is_special_sec(const struct elf_section *sec)
+{
+	if (find_special(sec->name) || !strcmp(sec->name, ".orc_unwind") ||
+	    !strcmp(sec->name, ".altinstr_replacement") || !strcmp(sec->name, ".altinstr_aux"))
+		return true;
+	return !strncmp(sec->name, ".discard.", 9) || !strcmp(sec->name, ".discard");
+}
+
+static size_t env_size(const char *var)
+{
+	const char *v = var ? getenv(var) : NULL;
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v)
+		return 0;
+	n = strtoul(v, &end, 0);
+	return *end ? 0 : n;
+}
+
+static uint64_t gcd(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* Spacing of the relocations that point into code: one per entry. */
+static size_t size_from_relocs(const struct elf_section *sec)
+{
+	const struct elf_reloc *r;
+	uint64_t g = sec->size;
+
+	if (!sec->rela)
+		return 0;
+	for_each_reloc(sec->rela, r) {
+		if (r->sym->sec && is_text_sec(r->sym->sec))
+			g = gcd(g, r->offset);
+	}
+	return g;
+}
+
+/* Is there a relocation at the start of every entry of size @size? */
+static bool size_fits(const struct diff_ctx *ctx, const struct elf *elf,
+		      const struct elf_section *sec, size_t size)
+{
+	(void)ctx;
+	if (!size || sec->size % size)
+		return false;
+	for (uint64_t off = 0; off < sec->size; off += size)
+		if (!find_reloc_by_offset(elf, sec, off))
+			return false;
+	return true;
+}
+
+static size_t entry_size(const struct diff_ctx *ctx, const struct elf *elf,
+			 const struct elf_section *sec, const struct special_sec *sp)
+{
+	size_t n;
+
+	n = env_size(sp->env);
+	if (n)
+		return n;
+	if (sp->dwarf_struct && ctx->parent && ctx->parent->path) {
+		size_t sz;
+
+		if (dwarf_struct_size(ctx->parent->path, sp->dwarf_struct, &sz) == 0)
+			return sz;
+		error_clear();
+	}
+	if (sec->sh.sh_entsize && size_fits(ctx, elf, sec, sec->sh.sh_entsize))
+		return sec->sh.sh_entsize;
+	if (sp->derive_from_relocs) {
+		n = size_from_relocs(sec);
+		if (size_fits(ctx, elf, sec, n))
+			return n;
+	}
+	return sp->size;
+}
+
+/* One entry of a special section and the function that owns it. */
+struct special_entry {
+	uint64_t offset;		/* entry offset in the section */
+	struct elf_symbol *func;	/* owning function, or NULL */
+};
+
+/* The entries of one special section of one object. */
+struct special_table {
+	const struct special_sec *sp;	/* its description */
+	struct elf_section *sec;	/* the section */
+	size_t size;			/* entry size */
+	struct special_entry *entries;	/* sec->size / size of them */
+	size_t nr;			/* number of entries */
+};
+
+/* The function named by a printk index entry's pi_entry.func string. */
+static struct elf_symbol *printk_index_owner(const struct elf *elf, const struct elf_reloc *key)
+{
+	struct elf_symbol *entry, *func_str;
+	const struct elf_reloc *fr;
+	const char *name;
+	int64_t add;
+	uint64_t at;
+
+	entry = reloc_target_symbol(key, &add);
+	if (!entry || !entry->sec || is_section_sym(entry))
+		return NULL;
+	at = entry->offset + (uint64_t)add + 8;	/* pi_entry.func */
+	fr = find_reloc_by_offset(elf, entry->sec, at);
+	if (!fr || !fr->sym->sec || !fr->sym->sec->buf)
+		return NULL;
+	func_str = fr->sym;
+	at = func_str->offset + (uint64_t)fr->addend;
+	if (at >= func_str->sec->size ||
+	    !memchr((char *)func_str->sec->buf + at, '\0', func_str->sec->size - at))
+		return NULL;
+	name = (char *)func_str->sec->buf + at;
+	func_str = find_symbol_by_name(elf, name);
+	return func_str && is_func_sym(func_str) ? func_str : NULL;
+}
+
+static struct elf_symbol *entry_owner(const struct elf *elf, const struct special_table *t,
+				      uint64_t off)
+{
+	const struct elf_reloc *key = find_reloc_by_offset(elf, t->sec, off);
+	struct elf_symbol *s;
+	int64_t add;
+
+	if (!key)
+		return NULL;
+	if (t->sp->printk_index)
+		return printk_index_owner(elf, key);
+	s = reloc_target_symbol(key, &add);
+	if (s && is_func_sym(s))
+		return s;
+	if (key->sym->sec && is_text_sec(key->sym->sec) && key->addend >= 0)
+		return find_symbol_covering(key->sym->sec, (uint64_t)key->addend);
+	return NULL;
+}
+
+static int load_table(const struct diff_ctx *ctx, const struct elf *elf, struct elf_section *sec,
+		      const struct special_sec *sp, struct special_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->sp = sp;
+	t->sec = sec;
+	t->size = entry_size(ctx, elf, sec, sp);
+	if (!t->size || sec->size % t->size)
+		return error_obj(elf->path, "%s: size %zu is not a multiple of the entry size %zu; "
+				 "set %s to the size of its struct", sec->name, sec->size, t->size,
+				 sp->env ? sp->env : "the matching *_STRUCT_SIZE");
+	t->nr = sec->size / t->size;
+	t->entries = calloc(t->nr + 1, sizeof(*t->entries));
+	if (!t->entries)
+		return error_obj(elf->path, "out of memory");
+	for (size_t i = 0; i < t->nr; i++) {
+		t->entries[i].offset = i * t->size;
+		t->entries[i].func = entry_owner(elf, t, i * t->size);
+	}
+	return 0;
+}
+
+/* Entries owned by @f in table order. */
+static size_t entries_of(const struct special_table *t, const struct elf_symbol *f,
+			 uint64_t *offs, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->nr; i++)
+		if (t->entries[i].func == f) {
+			if (n < max)
+				offs[n] = t->entries[i].offset;
+			n++;
+		}
+	return n;
+}
+
+static bool in_ignored(const struct special_sec *sp, uint64_t rel)
+{
+	return sp->ignore_len && rel >= sp->ignore_off && rel < (uint64_t)sp->ignore_off + sp->ignore_len;
+}
+
+/* Are two entries (of twin functions) the same, ignoring the line field? */
+static bool entries_equal(const struct elf *oelf, const struct special_table *ot, uint64_t ooff,
+			  const struct elf *pelf, const struct special_table *pt, uint64_t poff)
+{
+	const unsigned char *ob = (unsigned char *)ot->sec->buf + ooff;
+	const unsigned char *pb = (unsigned char *)pt->sec->buf + poff;
+
+	for (uint64_t i = 0; i < pt->size; i++) {
+		const struct elf_reloc *ra = find_reloc_by_offset(oelf, ot->sec, ooff + i);
+		const struct elf_reloc *rb = find_reloc_by_offset(pelf, pt->sec, poff + i);
+
+		if (!ra != !rb)
+			return false;
+		if (ra) {
+			const struct elf_symbol *fa = ra->sym, *fb = rb->sym;
+
+			if (ra->type != rb->type)
+				return false;
+			/* Relocations into the owning function: offsets must match. */
+			if (fa->sec && fb->sec && is_text_sec(fa->sec) && is_text_sec(fb->sec)) {
+				struct elf_symbol *sa, *sb;
+				int64_t aa, ab;
+
+				sa = reloc_target_symbol(ra, &aa);
+				sb = reloc_target_symbol(rb, &ab);
+				if (sa->twin != sb || aa != ab) {
+					/* replacement code: compare its bytes instead */
+					if (!strncmp(fa->sec->name, ".altinstr_", 10))
+						goto next;
+					return false;
+				}
+			} else if (!relocs_equivalent(ra, rb)) {
+				return false;
+			}
+next:
+			i += (uint64_t)arch_reloc_width(ra->type) - 1;
+			continue;
+		}
+		if (in_ignored(pt->sp, i))
+			continue;
+		if (ob[i] != pb[i])
+			return false;
+	}
+	return true;
+}
+
+/* Collect the special tables of one object, as an array. */
+static int load_tables(const struct diff_ctx *ctx, const struct elf *elf,
+		       struct special_table **tables, size_t *nr)
+{
+	struct elf_section *sec;
+
+	*tables = calloc(NR_SPECIALS + 1, sizeof(**tables));
+	*nr = 0;
+	if (!*tables)
+		return error_obj(elf->path, "out of memory");
+	for_each_sec(elf, sec) {
+		const struct special_sec *sp = find_special(sec->name);
+
+		if (!sp || !sec->buf || !sec->size)
+			continue;
+		if (*nr >= NR_SPECIALS)
+			return error_obj(elf->path, "%s: special section appears twice", sec->name);
+		if (load_table(ctx, elf, sec, sp, &(*tables)[*nr]))
+			return -1;
+		(*nr)++;
+	}
+	return 0;
+}
+
+static void free_tables(struct special_table *tables, size_t nr)
+{
+	for (size_t i = 0; tables && i < nr; i++)
+		free(tables[i].entries);
+	free(tables);
+}
+
+static struct special_table *table_named(struct special_table *tables, size_t nr, const char *name)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (!strcmp(tables[i].sec->name, name))
+			return &tables[i];
+	return NULL;
+}
+
+/* Which entries of each function changed?  Functions gain ST_CHANGED. */
+static int compare_table(struct diff_ctx *ctx, struct special_table *pt, struct special_table *ot)
+{
+	uint64_t oo[64], po[64];
+
+	for (size_t i = 0; i < pt->nr; i++) {
+		struct elf_symbol *f = pt->entries[i].func;
+		size_t no, np;
+
+		if (!f || f->status != ST_SAME || !f->twin)
+			continue;
+		if (!ot) {
+			f->status = f->twin->status = ST_CHANGED;
+			continue;
+		}
+		np = entries_of(pt, f, po, 64);
+		no = entries_of(ot, f->twin, oo, 64);
+		if (np != no) {
+			f->status = f->twin->status = ST_CHANGED;
+			continue;
+		}
+		for (size_t k = 0; k < np && k < 64; k++)
+			if (!entries_equal(ctx->orig, ot, oo[k], ctx->patched, pt, po[k])) {
+				f->status = f->twin->status = ST_CHANGED;
+				break;
+			}
+	}
+	/* Entries that disappeared from a function also change it. */
+	for (size_t i = 0; ot && i < ot->nr; i++) {
+		struct elf_symbol *f = ot->entries[i].func;
+
+		if (f && f->twin && f->twin->status == ST_SAME && !entries_of(pt, f->twin, po, 0))
+			f->status = f->twin->status = ST_CHANGED;
+	}
+	return 0;
+}
+
+int compare_special_entries(struct diff_ctx *ctx)
+{
+	struct special_table *ptabs = NULL, *otabs = NULL;
+	size_t np = 0, no = 0;
+	int ret = -1;
+
+	if (load_tables(ctx, ctx->patched, &ptabs, &np) || load_tables(ctx, ctx->orig, &otabs, &no))
+		goto out;
+	for (size_t i = 0; i < np; i++) {
+		if (!strcmp(ptabs[i].sec->name, "__mcount_loc") ||
+		    !strcmp(ptabs[i].sec->name, "__patchable_function_entries") ||
+		    !strcmp(ptabs[i].sec->name, ".orc_unwind_ip") ||
+		    !strcmp(ptabs[i].sec->name, ".printk_index"))
+			continue;	/* follow the code; never a change by themselves */
+		if (compare_table(ctx, &ptabs[i], table_named(otabs, no, ptabs[i].sec->name)))
+			goto out;
+	}
+	/* entries only in ORIG (a removed WARN_ON) */
+	for (size_t i = 0; i < no; i++)
+		if (!table_named(ptabs, np, otabs[i].sec->name))
+			for (size_t k = 0; k < otabs[i].nr; k++) {
+				struct elf_symbol *f = otabs[i].entries[k].func;
+
+				if (f && f->twin && f->twin->status == ST_SAME)
+					f->status = f->twin->status = ST_CHANGED;
+			}
+	ret = 0;
+out:
+	free_tables(ptabs, np);
+	free_tables(otabs, no);
+	return ret;
+}
+
+/* Refuse jump labels and static calls whose key lives in the parent module. */
+static int check_entry_keys(struct diff_ctx *ctx, struct special_table *t, uint64_t off)
+{
+	const struct elf_reloc *r;
+	struct elf_symbol *key;
+	int64_t add;
+	uint64_t at;
+
+	if (!ctx->parent_is_module)
+		return 0;
+	if (!strcmp(t->sec->name, "__jump_table"))
+		at = off + 8;
+	else if (!strcmp(t->sec->name, ".static_call_sites"))
+		at = off + 4;
+	else
+		return 0;
+	r = find_reloc_by_offset(ctx->patched, t->sec, at);
+	if (!r)
+		return 0;
+	key = reloc_target_symbol(r, &add);
+	if (key->include)
+		return 0;	/* a new key of the patch itself */
+	if (is_undef_sym(key) && !parent_find_global(ctx->parent, key->name))
+		return 0;	/* a key of vmlinux or another module */
+	return refuse_at(ctx->orig_name, t->entries[off / t->size].func->name, 0,
+			 "%s entry uses key '%s' of module %s: the module applies its own "
+			 "jump labels and static calls before livepatch can relocate the key; "
+			 "use a plain branch (static_key_enabled()) in the patched code",
+			 t->sec->name, key->name, ctx->parent_name);
+}
+
+/* Copy the entries of @t whose function is included into a new output section. */
+static int output_table(struct diff_ctx *ctx, struct special_table *t, struct special_table *par)
+{
+	struct elf_section *osec = NULL, *opar = NULL;
+
+	for (size_t i = 0; i < t->nr; i++) {
+		struct elf_symbol *f = t->entries[i].func;
+		uint64_t off = t->entries[i].offset;
+		const struct elf_reloc *r;
+		int64_t at;
+
+		if (!f || !f->include)
+			continue;
+		if (check_entry_keys(ctx, t, off))
+			return -1;
+		if (!osec) {
+			osec = elf_add_section(ctx->out, t->sec->name, &t->sec->sh, NULL, 0);
+			if (!osec)
+				return -1;
+			if (par) {
+				opar = elf_add_section(ctx->out, par->sec->name, &par->sec->sh, NULL, 0);
+				if (!opar)
+					return -1;
+			}
+		}
+		at = elf_section_append(osec, (char *)t->sec->buf + off, t->size, 1);
+		if (at < 0)
+			return -1;
+		for (uint64_t k = 0; k < t->size; k++) {
+			r = find_reloc_by_offset(ctx->patched, t->sec, off + k);
+			if (r && output_reloc(ctx, osec, (uint64_t)at + k, r))
+				return -1;
+		}
+		if (opar) {
+			size_t psz = par->size;
+
+			if (elf_section_append(opar, (char *)par->sec->buf + i * psz, psz, 1) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The parallel array of @t (.orc_unwind for .orc_unwind_ip), sized like it. */
+static int load_parallel(const struct diff_ctx *ctx, struct special_table *t,
+			 struct special_table *par)
+{
+	struct elf_section *psec;
+	size_t sz;
+
+	memset(par, 0, sizeof(*par));
+	if (!t->sp->parallel)
+		return 0;
+	psec = find_section_by_name(ctx->patched, t->sp->parallel);
+	if (!psec || !psec->buf)
+		return 0;
+	sz = env_size(t->sp->parallel_env);
+	if (!sz)
+		sz = t->sp->parallel_size;
+	if (psec->size != t->nr * sz)
+		return error_obj(ctx->patched->path, "%s has %zu bytes, expected %zu entries of %zu",
+				 psec->name, psec->size, t->nr, sz);
+	par->sec = psec;
+	par->size = sz;
+	par->nr = t->nr;
+	return 0;
+}
+
+/* Mark what the entries of included functions point to (e.g. replacement code). */
+int include_special_targets(struct diff_ctx *ctx, int (*include_target)(struct diff_ctx *,
+							 const struct elf_reloc *))
+{
+	struct special_table *tabs = NULL;
+	size_t nr = 0;
+	int ret = -1;
+
+	if (load_tables(ctx, ctx->patched, &tabs, &nr))
+		goto out;
+	for (size_t i = 0; i < nr; i++) {
+		struct special_table *t = &tabs[i];
+
+		for (size_t e = 0; e < t->nr; e++) {
+			if (!t->entries[e].func || !t->entries[e].func->include)
+				continue;
+			for (uint64_t k = 1; k < t->size; k++) {
+				const struct elf_reloc *r =
+					find_reloc_by_offset(ctx->patched, t->sec, t->entries[e].offset + k);
+
+				if (r && include_target(ctx, r))
+					goto out;
+			}
+			if (t->sp->printk_index) {
+				const struct elf_reloc *r =
+					find_reloc_by_offset(ctx->patched, t->sec, t->entries[e].offset);
+
+				if (r && include_target(ctx, r))
+					goto out;
+			}
+		}
+	}
+	ret = 0;
+out:
+	free_tables(tabs, nr);
+	return ret;
+}
+
+int output_special_sections(struct diff_ctx *ctx)
+{
+	struct special_table *tabs = NULL;
+	size_t nr = 0;
+	int ret = -1;
+
+	if (load_tables(ctx, ctx->patched, &tabs, &nr))
+		goto out;
+	for (size_t i = 0; i < nr; i++) {
+		struct special_table par;
+
+		if (load_parallel(ctx, &tabs[i], &par) ||
+		    output_table(ctx, &tabs[i], par.sec ? &par : NULL))
+			goto out;
+	}
+	ret = 0;
+out:
+	free_tables(tabs, nr);
+	return ret;
+}

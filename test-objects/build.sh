@@ -1,0 +1,106 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test-objects/build.sh - regenerate the objects of the synthetic cases.
+#
+#   test-objects/build.sh [CASE...]     (default: every synthetic case)
+#
+# A case is a folder test-objects/<case>/ with orig.c, patched.c and expect.
+# Both sources are compiled under the same name, <case>.c, so that the FILE
+# symbol and __FILE__ match, with the kernel's x86-64 code generation flags
+# and test-objects/include/kernel-lite.h.  An optional file <case>/cflags
+# adds flags for that case (e.g. retpolines).  The objects are committed:
+# the tests never run the compiler, this script only remakes them.
+#
+# Compilation goes through assembly so that an "objtool-lite" pass can add
+# the sections objtool writes in a real build:
+#   call/jmp __SCT__<name>              -> .static_call_sites {s32 addr; s32 key}
+#   call/jmp __x86_indirect_thunk_<r>   -> .retpoline_sites   s32
+#   jmp __x86_return_thunk              -> .return_sites      s32
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+CC=${CC:-gcc}
+
+KFLAGS=(-O2 -std=gnu11 -ffunction-sections -fdata-sections -pg -mfentry
+	-mrecord-mcount -mcmodel=kernel -fno-PIE -mno-red-zone -ffreestanding
+	-nostdinc -fno-stack-protector -fno-asynchronous-unwind-tables -mno-sse
+	-mno-mmx -mno-sse2 -fno-common -fno-strict-aliasing
+	-fno-delete-null-pointer-checks -Wall -Wno-unused-function
+	-I"$HERE/include")
+
+# Append the objtool-generated special sections to gcc's assembly ($1 -> $2).
+objtool_lite() {
+	awk '
+	function site(sec, key) {
+		n++
+		printf ".Lobjtool_lite_%d:\n%s\n", n, $0
+		printf "\t.pushsection %s,\"a\"\n\t.balign 4\n", sec
+		printf "\t.long .Lobjtool_lite_%d - .\n", n
+		if (key != "")
+			printf "\t.long %s - .\n", key
+		printf "\t.popsection\n"
+	}
+	$1 ~ /^(call|jmp)$/ && $2 ~ /^__SCT__/ {
+		key = "__SCK__" substr($2, 8)
+		if ($1 == "jmp")
+			key = key " + 1"
+		site(".static_call_sites", key)
+		next
+	}
+	$1 ~ /^(call|jmp)$/ && $2 ~ /^__x86_indirect_thunk_/ {
+		site(".retpoline_sites", "")
+		next
+	}
+	$1 == "jmp" && $2 == "__x86_return_thunk" {
+		site(".return_sites", "")
+		next
+	}
+	{ print }
+	' "$1" > "$2"
+}
+
+# Compile $1 (a C file) as <case>.c into the object $2, with extra flags $3.
+compile_one() {
+	local src=$1 obj=$2 case_name=$3 extra=$4 tmp
+
+	tmp=$(mktemp -d)
+	cp "$src" "$tmp/$case_name.c"
+	# shellcheck disable=SC2086 # $extra is a list of flags
+	(cd "$tmp" && "$CC" "${KFLAGS[@]}" $extra -S -o "$case_name.s" "$case_name.c")
+	objtool_lite "$tmp/$case_name.s" "$tmp/$case_name.lite.s"
+	(cd "$tmp" && "$CC" -c -o out.o "$case_name.lite.s")
+	mv "$tmp/out.o" "$obj"
+	rm -rf "$tmp"
+}
+
+build_case() {
+	local dir=$1 name extra=""
+
+	name=$(basename "$dir")
+	if [ -f "$dir/cflags" ]; then
+		extra=$(grep -v '^#' "$dir/cflags" | tr '\n' ' ')
+	fi
+	compile_one "$dir/orig.c" "$dir/ORIG.o" "$name" "$extra"
+	compile_one "$dir/patched.c" "$dir/PATCHED.o" "$name" "$extra"
+	echo "built $name"
+}
+
+main() {
+	local dir
+
+	if [ $# -gt 0 ]; then
+		for dir in "$@"; do
+			[ -d "$dir" ] || dir=$HERE/$(basename "$dir")
+			build_case "${dir%/}"
+		done
+		return
+	fi
+	for dir in "$HERE"/*/; do
+		dir=${dir%/}
+		[ -f "$dir/orig.c" ] && [ -f "$dir/patched.c" ] || continue
+		build_case "$dir"
+	done
+}
+
+main "$@"

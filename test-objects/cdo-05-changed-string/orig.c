@@ -1,0 +1,12 @@
+/* Only a string literal changes: same code, different target. */
+#include <kernel-lite.h>
+
+const char *cdo_mode_name(int mode)
+{
+	return mode ? "turbo" : "normal";
+}
+
+const char *cdo_unit_name(void)
+{
+	return "normal";
+}

@@ -1,0 +1,10 @@
+/* A function with a static local changes; the local keeps its state. */
+#include <kernel-lite.h>
+
+int cdo_count_calls(void)
+{
+	static int calls;
+
+	calls++;
+	return calls;
+}
