@@ -15,9 +15,9 @@ LDLIBS   += -lelf -ldw -lbsd -lz
 LIB_SRC  := $(wildcard lib/*.c)
 CDO_SRC  := $(wildcard create-diff-object/*.c)
 CKM_SRC  := $(wildcard kpatch-build/*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-CDO_OBJ  := $(CDO_SRC:%.c=$(BUILD)/%.o)
-CKM_OBJ  := $(CKM_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CDO_OBJ  := $(CDO_SRC:%.c=$(BUILD)/obj/%.o)
+CKM_OBJ  := $(CKM_SRC:%.c=$(BUILD)/obj/%.o)
 HEADERS  := $(wildcard lib/*.h create-diff-object/*.h kpatch-build/*.h)
 
 BINS     := $(BUILD)/create-diff-object $(BUILD)/create-klp-module
@@ -25,7 +25,7 @@ BINS     := $(BUILD)/create-diff-object $(BUILD)/create-klp-module
 .PHONY: all deps check unit integration asan bench fuzz demo install clean
 all: $(BINS)
 
-$(BUILD)/%.o: %.c $(HEADERS)
+$(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
@@ -78,3 +78,16 @@ install: all
 
 clean:
 	rm -rf build build-asan
+
+# Unit test programs of the library (tests/unit/test-*.c).
+$(BUILD)/tests/test-%: tests/unit/test-%.c $(BUILD)/libkpatch.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libkpatch.a $(LDLIBS)
+build-asan/tests/test-%: FORCE
+	$(MAKE) BUILD=build-asan \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" build-asan/tests/test-$*
+FORCE:
+
+# Suites that bring their own rules (fuzz targets, benchmark generators).
+-include tests/fuzz/fuzz.mk tests/bench/bench.mk

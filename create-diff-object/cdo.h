@@ -37,6 +37,9 @@ struct diff_ctx {
 	struct elf_section *out_klp_relocs;	/* output .kpatch.klp_relocs */
 };
 
+/* main.c: the whole command; returns the exit status. */
+int cdo_main(int argc, char **argv);
+
 /* correlate.c: pair sections and symbols of orig and patched (twin). */
 int correlate(struct diff_ctx *ctx);
 bool is_special_static(const struct elf_symbol *sym);

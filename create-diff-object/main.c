@@ -119,7 +119,7 @@ static int run(struct diff_ctx *ctx, char **argv)
 	return EXIT_CHANGED;
 }
 
-int main(int argc, char **argv)
+int cdo_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "debug", no_argument, NULL, 'd' },
@@ -132,6 +132,8 @@ int main(int argc, char **argv)
 	int c, ret;
 
 	log_init("create-diff-object");
+	error_clear();
+	optind = 0;	/* callable more than once (the fuzzer) */
 	while ((c = getopt_long(argc, argv, "dh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':

@@ -1,0 +1,12 @@
+/* pr_info() with CONFIG_PRINTK_INDEX: a pi_entry per call site. */
+#include <kernel-lite.h>
+
+void cdo_report(int x)
+{
+	pr_info("cdo: value is %d\n", x);
+}
+
+void cdo_complain(int x)
+{
+	pr_err("cdo: bad value %d\n", x);
+}

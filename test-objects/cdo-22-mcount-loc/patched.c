@@ -1,0 +1,22 @@
+/* Two changed functions and a new one: one __mcount_loc entry each. */
+#include <kernel-lite.h>
+
+int cdo_m1(int x)
+{
+	return x + 111;
+}
+
+int cdo_m2(int x)
+{
+	return x + 222;
+}
+
+int cdo_m3(int x)
+{
+	return x + 33;
+}
+
+int cdo_m4(int x)
+{
+	return x + 444;
+}

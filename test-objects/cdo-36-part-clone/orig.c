@@ -1,0 +1,37 @@
+/* gcc splits a function with a cheap early exit: the rest is foo.part.N. */
+#include <kernel-lite.h>
+
+struct cdo_buf {
+	int len;
+	int data[64];
+};
+
+extern void cdo_log_buf(const struct cdo_buf *b);
+
+static int cdo_sum_buf(const struct cdo_buf *b)
+{
+	int i, s = 0;
+
+	if (!b || !b->len)
+		return 0;
+	for (i = 0; i < b->len; i++)
+		s += b->data[i] * (i + 1);
+	cdo_log_buf(b);
+	cdo_log_buf(b);
+	return s;
+}
+
+int cdo_sum_a(const struct cdo_buf *b)
+{
+	return cdo_sum_buf(b) + 1;
+}
+
+int cdo_sum_b(const struct cdo_buf *b)
+{
+	return cdo_sum_buf(b) + 2;
+}
+
+int cdo_sum_c(const struct cdo_buf *b)
+{
+	return cdo_sum_buf(b) + 3;
+}

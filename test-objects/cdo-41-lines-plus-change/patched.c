@@ -1,0 +1,21 @@
+/* Line numbers move in two functions, a third one really changes. */
+#include <kernel-lite.h>
+
+/* cdo_guarded: warns on zero. */
+int cdo_guarded(int x)
+{
+	WARN_ON(x == 0);
+	return 100 / (x ? x : 1);
+}
+
+/* cdo_blocking: may sleep. */
+int cdo_blocking(int x)
+{
+	might_sleep();
+	return x + 1;
+}
+
+int cdo_real(int x)
+{
+	return x - 2;
+}

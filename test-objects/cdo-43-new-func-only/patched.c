@@ -1,0 +1,12 @@
+/* The patch only adds a global function that nothing calls yet. */
+#include <kernel-lite.h>
+
+int cdo_existing(int x)
+{
+	return x;
+}
+
+int cdo_brand_new(int x)
+{
+	return x * x;
+}

@@ -1,0 +1,13 @@
+/* cond_resched() calls __might_resched(__FILE__, __LINE__, 0). */
+#include <kernel-lite.h>
+
+/* cdo_loop: add the index to each element, yielding in between. */
+void cdo_loop(int *v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		v[i] += i;
+		cond_resched();
+	}
+}
