@@ -12,6 +12,7 @@
  * to __might_sleep() and friends, which moves whenever lines are added
  * above a function.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -460,10 +461,64 @@ static int refuse_unpatchable_functions(struct diff_ctx *ctx)
 	return 0;
 }
 
+/* Is @s a static local variable (name.N) of writable data? */
+static bool is_static_local_var(const struct elf_symbol *s)
+{
+	return is_object_sym(s) && is_local_sym(s) && s->sec && (s->sec->sh.sh_flags & SHF_WRITE) &&
+	       strchr(s->name, '.') && !is_special_static(s);
+}
+
+/* Does @f (either object) use an uncorrelated static local whose name
+ * before the first '.' is @base (NULL: any)?  Returns it. */
+static struct elf_symbol *uncorrelated_static_local(const struct elf_symbol *f, const char *base)
+{
+	struct elf_reloc *r;
+
+	if (!f->sec->rela)
+		return NULL;
+	for_each_reloc(f->sec->rela, r) {
+		int64_t add;
+		struct elf_symbol *t = reloc_target_symbol(r, &add);
+		size_t n = strcspn(t->name, ".");
+
+		if (t->twin || !is_static_local_var(t))
+			continue;
+		if (!base || (strlen(base) == n && !strncmp(t->name, base, n)))
+			return t;
+	}
+	return NULL;
+}
+
+/*
+ * A changed function that used a static local in ORIG.o and uses one of the
+ * same name in PATCHED.o that could not be matched to it would get a fresh
+ * copy and silently lose the running kernel's state: refuse.
+ */
+static int refuse_lost_static_locals(struct diff_ctx *ctx)
+{
+	struct elf_symbol *p;
+
+	for_each_changed_func(ctx->patched, p) {
+		struct elf_symbol *t = uncorrelated_static_local(p, NULL);
+		char base[256];
+
+		if (!t || !p->twin)
+			continue;
+		snprintf(base, sizeof(base), "%.*s", (int)strcspn(t->name, "."), t->name);
+		if (uncorrelated_static_local(p->twin, base))
+			return refuse_at(ctx->orig_name, p->name, 0,
+					 "static local '%s' could not be matched with the original's "
+					 "'%s', so the patched function would start from a fresh copy "
+					 "and lose its state; keep the variable's name and type, or "
+					 "move the state to a shadow variable", t->name, base);
+	}
+	return 0;
+}
+
 int compare_objects(struct diff_ctx *ctx)
 {
 	if (compare_data(ctx) || compare_functions(ctx) || compare_special_entries(ctx))
 		return -1;
 	propagate_cold_parts(ctx);
-	return refuse_unpatchable_functions(ctx);
+	return refuse_unpatchable_functions(ctx) || refuse_lost_static_locals(ctx) ? -1 : 0;
 }

@@ -1537,6 +1537,8 @@ int64_t elf_section_append(struct elf_section *sec, const void *buf, size_t len,
 void elf_remove_section(struct elf *elf, struct elf_section *sec)
 {
 	(void)elf;
+	if (!sec)
+		return;
 	sec->removed = true;
 	if (sec->rela)
 		sec->rela->removed = true;

@@ -245,7 +245,9 @@ static bool is_table_header(const char *line)
 
 static bool is_symtab_header(const char *line)
 {
-	return !strncmp(line, "Symbol table '.symtab'", 22);
+	static const char symtab_header[] = "Symbol table '.symtab'";
+
+	return !strncmp(line, symtab_header, sizeof(symtab_header) - 1);
 }
 
 /*

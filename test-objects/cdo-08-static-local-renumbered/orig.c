@@ -1,6 +1,7 @@
 /*
  * Two functions each own a static local "cnt".  The patch adds a third
- * function, before them, with its own "cnt": gcc renumbers all of them.
+ * function with its own "cnt" after them: gcc renumbers all of them, and
+ * cdo_second's counter gets the name cdo_first's had.
  */
 #include <kernel-lite.h>
 

@@ -1,15 +1,9 @@
 /*
  * Two functions each own a static local "cnt".  The patch adds a third
- * function, before them, with its own "cnt": gcc renumbers all of them.
+ * function with its own "cnt" after them: gcc renumbers all of them, and
+ * cdo_second's counter gets the name cdo_first's had.
  */
 #include <kernel-lite.h>
-
-int cdo_zeroth(void)
-{
-	static int cnt;
-
-	return cnt--;
-}
 
 int cdo_first(void)
 {
@@ -24,4 +18,11 @@ int cdo_second(void)
 
 	cnt += 20;
 	return cnt;
+}
+
+int cdo_third(void)
+{
+	static int cnt;
+
+	return cnt--;
 }

@@ -4,14 +4,14 @@
  */
 #include <kernel-lite.h>
 
-void cdo_whoami(void)
-{
-	pr_info("%s: new\n", __func__);
-}
-
 void cdo_who(void)
 {
 	pr_info("%s: here\n", __func__);
+}
+
+void cdo_whoami(void)
+{
+	pr_info("%s: new\n", __func__);
 }
 
 int cdo_work(int x)

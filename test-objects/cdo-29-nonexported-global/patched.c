@@ -4,7 +4,7 @@
 
 int cdo_limit = 64;
 
-int cdo_backend(int x)
+noinline int cdo_backend(int x)
 {
 	return x * cdo_limit;
 }

@@ -11,6 +11,11 @@ static noinline int cdo_lookup(int key)
 	return (key * 2654435761u) % cdo_table_size;
 }
 
+void cdo_set_table_size(unsigned long n)
+{
+	cdo_table_size = n;
+}
+
 int cdo_find(int key)
 {
 	return cdo_lookup(key) + 1;

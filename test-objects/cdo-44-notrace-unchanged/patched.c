@@ -1,7 +1,7 @@
 /* A notrace function that does not change does not stop the patch. */
 #include <kernel-lite.h>
 
-notrace int cdo_hot_path(int x)
+notrace noinline int cdo_hot_path(int x)
 {
 	return x + 1;
 }

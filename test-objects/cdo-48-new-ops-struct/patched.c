@@ -5,6 +5,8 @@ struct cdo_ops {
 	int (*op)(int);
 };
 
+const struct cdo_ops *cdo_last_ops;
+
 static int cdo_default_op(int x)
 {
 	return x + 100;
@@ -18,5 +20,6 @@ int cdo_call(const struct cdo_ops *ops, int x)
 {
 	if (!ops)
 		ops = &cdo_default_ops;
+	cdo_last_ops = ops;
 	return ops->op(x);
 }

@@ -5,12 +5,12 @@ struct cdo_ops {
 	int (*op)(int);
 };
 
-static int cdo_op_v1(int x)
+static noinline int cdo_op_v1(int x)
 {
 	return x + 1;
 }
 
-static int cdo_op_v2(int x)
+static noinline int cdo_op_v2(int x)
 {
 	return x + 2;
 }
@@ -21,5 +21,5 @@ struct cdo_ops cdo_ops_table __read_mostly = {
 
 int cdo_run_op(int x)
 {
-	return cdo_ops_table.op(x) + cdo_op_v2(x);
+	return cdo_ops_table.op(x) + cdo_op_v1(x) + cdo_op_v2(x);
 }

@@ -129,7 +129,8 @@ typedef struct {
 /* ------------------------------------------------- the rest of the kernel */
 
 /* Functions and data that live in vmlinux (exported or not: Module.symvers). */
-extern int _printk(const char *fmt, ...) __printf(1, 2);
+/* _printk and panic are __cold: a block that calls them goes to foo.cold. */
+extern int _printk(const char *fmt, ...) __printf(1, 2) __cold;
 extern void __warn_printk(const char *fmt, ...) __printf(1, 2);
 extern void *__kmalloc(size_t size, gfp_t flags);
 extern void kfree(const void *p);
@@ -139,7 +140,7 @@ extern size_t strlen(const char *s);
 extern int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 extern void schedule(void);
 extern void msleep(unsigned int msecs);
-extern void __noreturn panic(const char *fmt, ...) __printf(1, 2);
+extern void __noreturn panic(const char *fmt, ...) __printf(1, 2) __cold;
 extern volatile unsigned long jiffies;
 
 static __always_inline void *kmalloc(size_t size, gfp_t flags)

@@ -1,0 +1,458 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/bench/run.sh - how fast create-diff-object is, and how it grows.
+#
+# Prints a table of wall time and peak memory (best of $KP_BENCH_RUNS runs,
+# default 3) of build/create-diff-object on:
+#   kernel   the 5 largest C objects of the test kernel, recompiled with
+#            -ffunction-sections -fdata-sections, and again with a one-line
+#            change in one function; parent: the tree's vmlinux and
+#            Module.symvers (skipped when no test kernel has been built)
+#   gen-N    generated objects of N small functions (tests/bench/gen-funcs.py,
+#            BENCH_SIZES in bench.mk); parent: the ORIG object itself
+# then the growth from the smallest to the largest generated object, flagged
+# "quadratic?" when the time ratio exceeds 8 for a 5x larger input, and
+# kpatch-build's stage timings with a cold and a warm cache.
+#
+# Objects are cached in build-bench/.  Env:
+#   KP_BENCH_TREE=DIR          the kernel tree (default: the newest built test kernel)
+#   KP_BENCH_KERNEL_OBJS=N     how many kernel objects (default 5; 0 skips them)
+#   KP_BENCH_RUNS=N            runs per measurement (default 3)
+#   KP_BENCH_PROFILE=1         profile the slowest case (perf, else callgrind)
+#   KP_BENCH_KPATCH_BUILD=cold|warm|0
+#                              cold (default): time kpatch-build with an empty
+#                              cache, then warm; warm: only with the cache kept
+#                              in build-bench/kpatch-cache; 0: skip
+# Exit status: 1 if the tools could not be built, else 0 (a benchmark
+# reports; it does not judge).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+# shellcheck source=SCRIPTDIR/../../scripts/lib/common.sh
+. scripts/lib/common.sh
+
+cdo=$top/build/create-diff-object
+bb=$top/build-bench
+runstat=$bb/runstat
+runs=${KP_BENCH_RUNS:-3}
+nr_kernel_objs=${KP_BENCH_KERNEL_OBJS:-5}
+kernel_target_s=0.5
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/kp-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# Results, one row per case (filled by measure).
+rows=()
+declare -A time_of rss_of
+
+say() { printf '%s\n' "$*"; }
+
+build_tools()
+{
+	say "building the tools and the generated objects (cached in build-bench/)..."
+	if ! make -s all bench-build BENCH_SIZES="$(bench_sizes)" >"$work/build.log" 2>&1; then
+		tail -n 30 "$work/build.log"
+		say "FAIL bench/build: make all bench-build failed"
+		exit 1
+	fi
+}
+
+# Number of defined functions in object $1.
+count_funcs()
+{
+	readelf -sW "$1" 2>/dev/null | awk '$4 == "FUNC" && $7 != "UND" { n++ } END { print n + 0 }'
+}
+
+# measure LABEL ORIG PATCHED PARENT-NAME PARENT-SYMTAB SYMVERS
+# Runs the differ $runs times; keeps the best wall time and its peak RSS.
+measure()
+{
+	local label=$1 orig=$2 patched=$3 parent=$4 symtab=$5 symvers=$6
+	local i t m rc best_t='' best_m='' last_rc='' note=''
+
+	for ((i = 0; i < runs; i++)); do
+		"$runstat" "$work/stat" "$cdo" "$orig" "$patched" "$parent" "$symtab" \
+			"$symvers" bench_patch "$work/out.o" >"$work/cdo.out" 2>"$work/cdo.err"
+		read -r t m rc <"$work/stat"
+		last_rc=$rc
+		if [ -z "$best_t" ] || awk -v a="$t" -v b="$best_t" 'BEGIN { exit !(a < b) }'; then
+			best_t=$t
+			best_m=$m
+		fi
+	done
+	rm -f "$work/out.o"
+	case $last_rc in
+	0) ;;
+	3) note="no change" ;;
+	2) note="refused: $(sed -n 's/^create-diff-object: error: //p' "$work/cdo.err" | head -n 1)" ;;
+	*) note="ERROR: $(head -n 1 "$work/cdo.err")" ;;
+	esac
+	if [ "${label%%:*}" = kernel ] &&
+		awk -v a="$best_t" -v b="$kernel_target_s" 'BEGIN { exit !(a > b) }'; then
+		note="SLOW (> ${kernel_target_s} s) $note"
+	fi
+	time_of[$label]=$best_t
+	rss_of[$label]=$best_m
+	rows+=("$(printf '%-44s %8d %7d %4s %9.3f %9.1f  %s' "$label" \
+		$(( $(stat -c %s "$orig") / 1024 )) "$(count_funcs "$orig")" "$last_rc" \
+		"$best_t" "$(awk -v k="$best_m" 'BEGIN { print k / 1024 }')" "$note")")
+}
+
+print_table()
+{
+	say ""
+	printf '%-44s %8s %7s %4s %9s %9s  %s\n' case "size KiB" funcs exit "time s" "peak MiB" note
+	printf '%s\n' "${rows[@]}"
+}
+
+# ----------------------------------------------------------------------
+# Generated objects
+# ----------------------------------------------------------------------
+
+# The sizes of the generated objects: $BENCH_SIZES, else bench.mk's default.
+bench_sizes()
+{
+	printf '%s\n' "${BENCH_SIZES:-$(sed -n 's/^BENCH_SIZES *?= *//p' tests/bench/bench.mk)}"
+}
+
+bench_generated()
+{
+	local n d
+
+	for n in $(bench_sizes); do
+		d=$bb/gen/$n
+		measure "gen-$n" "$d/ORIG.o" "$d/PATCHED.o" vmlinux "$d/ORIG.o" "$bb/bench.symvers"
+	done
+}
+
+# The exports the generated objects need (they call only __fentry__).
+write_bench_symvers()
+{
+	printf '0x00000000\t__fentry__\tvmlinux\tEXPORT_SYMBOL\t\n' >"$bb/bench.symvers"
+}
+
+print_growth()
+{
+	local sizes small large tr mr flag=
+
+	read -r -a sizes <<<"$(bench_sizes)"
+	[ ${#sizes[@]} -ge 2 ] || return 0
+	small=gen-${sizes[0]}
+	large=gen-${sizes[${#sizes[@]} - 1]}
+	[ -n "${time_of[$small]:-}" ] && [ -n "${time_of[$large]:-}" ] || return 0
+	tr=$(awk -v a="${time_of[$large]}" -v b="${time_of[$small]}" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+	mr=$(awk -v a="${rss_of[$large]}" -v b="${rss_of[$small]}" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+	awk -v r="$tr" 'BEGIN { exit !(r > 8) }' && flag="  quadratic?"
+	say ""
+	say "growth $large / $small ($((sizes[${#sizes[@]} - 1] / sizes[0]))x the functions):" \
+		"time ${tr}x, peak memory ${mr}x$flag"
+}
+
+# ----------------------------------------------------------------------
+# Kernel objects
+# ----------------------------------------------------------------------
+
+find_tree()
+{
+	local done_file
+
+	if [ -n "${KP_BENCH_TREE:-}" ]; then
+		printf '%s\n' "$KP_BENCH_TREE"
+		return
+	fi
+	done_file=$(find "$KP_CACHE"/testkernel -mindepth 2 -maxdepth 2 -name 'done' \
+		-printf '%T@ %p\n' 2>/dev/null | sort -rn | head -n 1 | cut -d' ' -f2-)
+	[ -n "$done_file" ] && printf '%s\n' "$(dirname "$done_file")/linux"
+}
+
+# The compile command kbuild saved for object $2 (relative) of tree $1.
+saved_command()
+{
+	local cmdfile
+
+	cmdfile=$1/$(dirname "$2")/.$(basename "$2").cmd
+
+	[ -f "$cmdfile" ] && sed -n '1s/^\(saved\)\?cmd_[^ ]* := //p' "$cmdfile"
+}
+
+# The $nr_kernel_objs largest objects of tree $1 compiled from one C file.
+largest_objects()
+{
+	local tree=$1 rel
+
+	(cd "$tree" && find . -name '*.o' -type f \
+		-not -path './tools/*' -not -path './scripts/*' -not -path './usr/*' \
+		-not -path './arch/x86/boot/*' -not -path './arch/x86/realmode/*' \
+		-not -path '*/vdso/*' -not -name '*.mod.o' -not -name 'vmlinux.o' \
+		-printf '%s %P\n') | sort -rn | while read -r _ rel; do
+		[ -f "$tree/${rel%.o}.c" ] || continue
+		saved_command "$tree" "$rel" | grep -q -- " -c -o $rel ${rel%.o}.c" || continue
+		printf '%s\n' "$rel"
+	done | head -n "$nr_kernel_objs"
+}
+
+# compile_kernel_obj TREE REL SRC OUT: kbuild's command for REL, compiling
+# SRC (a copy of the source, outside the tree) to OUT, with function and
+# data sections; objtool (if the command runs it) processes OUT.
+compile_kernel_obj()
+{
+	local tree=$1 rel=$2 src=$3 out=$4 cmd dir
+
+	cmd=$(saved_command "$tree" "$rel") || return 1
+	dir=$(dirname "$rel")
+	cmd=${cmd//"-Wp,-MMD,$dir/.$(basename "$rel").d"/"-Wp,-MMD,$out.d"}
+	cmd=${cmd//" -c -o $rel ${rel%.o}.c"/" -ffunction-sections -fdata-sections -iquote ./$dir -fmacro-prefix-map=$(dirname "$src")/=$dir/ -c -o $out $src"}
+	cmd=${cmd//" $rel"/" $out"}
+	(cd "$tree" && bash -c "$cmd") >"$out.log" 2>&1
+}
+
+# Line numbers of the "{" opening a function that a one-line change may
+# touch: at column 0 after a line ending in ")", with no __init, inline,
+# notrace... in the lines of the declaration.
+function_bodies()
+{
+	awk '
+	/^[;}]/ || /^$/ || /^#/ { decl = ""; next }
+	/^\{/ {
+		if (prev ~ /\)[ \t]*$/ &&
+		    decl !~ /__init|__exit|inline|notrace|noinstr|__naked|__cpuidle|__kprobes|__always|__attribute__|__visible|asmlinkage|SYSCALL_DEFINE/)
+			print NR
+		decl = ""
+		next
+	}
+	{ decl = decl " " $0; prev = $0 }
+	' "$1"
+}
+
+# Candidates of file $1, starting from the middle of the file.
+candidate_lines()
+{
+	local -a all
+	local i n mid
+
+	mapfile -t all < <(function_bodies "$1")
+	n=${#all[@]}
+	[ "$n" -gt 0 ] || return 0
+	mid=$((n / 2))
+	for ((i = 0; i < n && i < 6; i++)); do
+		printf '%s\n' "${all[$(((mid + i) % n))]}"
+	done
+}
+
+# prepare_kernel_pair TREE REL DIR: DIR/ORIG.o and DIR/PATCHED.o (cached).
+prepare_kernel_pair()
+{
+	local tree=$1 rel=$2 dir=$3 src stamp line rc
+
+	stamp="$tree $(stat -c %Y "$tree/$rel") $(md5sum <"$0" | cut -c1-8)"
+	if [ -f "$dir/PATCHED.o" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
+		return 0
+	fi
+	rm -rf "$dir"
+	mkdir -p "$dir/src"
+	src=$dir/src/$(basename "$rel" .o).c
+	cp "$tree/${rel%.o}.c" "$src"
+	compile_kernel_obj "$tree" "$rel" "$src" "$dir/ORIG.o" ||
+		{ msg "cannot compile $rel (see $dir/ORIG.o.log)"; return 1; }
+	for line in $(candidate_lines "$tree/${rel%.o}.c"); do
+		sed "${line}a\\	int __kp_bench_nop __attribute__((unused)) = ({ asm volatile(\"nop\"); 0; });" \
+			"$tree/${rel%.o}.c" >"$src"
+		compile_kernel_obj "$tree" "$rel" "$src" "$dir/PATCHED.o" || continue
+		"$cdo" "$dir/ORIG.o" "$dir/PATCHED.o" vmlinux "$tree/vmlinux" \
+			"$tree/Module.symvers" bench_patch "$work/probe.o" >/dev/null 2>&1
+		rc=$?
+		rm -f "$work/probe.o"
+		printf 'line %s of %s, exit %s\n' "$line" "${rel%.o}.c" "$rc" >"$dir/change"
+		[ $rc = 0 ] && break
+	done
+	[ -f "$dir/PATCHED.o" ] || { msg "no compilable one-line change in $rel"; return 1; }
+	printf '%s\n' "$stamp" >"$dir/stamp"
+}
+
+bench_kernel()
+{
+	local tree rel dir
+
+	[ "$nr_kernel_objs" -gt 0 ] || return 0
+	tree=$(find_tree)
+	if [ -z "$tree" ] || [ ! -f "$tree/vmlinux" ]; then
+		say "SKIP kernel objects: no built test kernel (tests/kernel/build-test-kernel.sh" \
+			"builds one; or set KP_BENCH_TREE)"
+		return 0
+	fi
+	say "kernel objects of $tree (compiled once, cached in build-bench/kernel/)..."
+	for rel in $(largest_objects "$tree"); do
+		dir=$bb/kernel/${rel//\//_}
+		prepare_kernel_pair "$tree" "$rel" "$dir" || continue
+		measure "kernel:$rel" "$dir/ORIG.o" "$dir/PATCHED.o" vmlinux "$tree/vmlinux" \
+			"$tree/Module.symvers"
+		say "  $rel: one-line change at $(cat "$dir/change")"
+	done
+}
+
+# ----------------------------------------------------------------------
+# Profile (KP_BENCH_PROFILE=1)
+# ----------------------------------------------------------------------
+
+profile_slowest()
+{
+	local label best=0 args
+
+	[ "${KP_BENCH_PROFILE:-0}" = 1 ] || return 0
+	for label in "${!time_of[@]}"; do
+		awk -v a="${time_of[$label]}" -v b="$best" 'BEGIN { exit !(a > b) }' || continue
+		best=${time_of[$label]}
+		args=$label
+	done
+	[ -n "${args:-}" ] || return 0
+	say ""
+	say "profile of $args (${best} s):"
+	profile_case "$args"
+}
+
+profile_case()
+{
+	local label=$1 orig patched symtab symvers dir tree
+
+	case $label in
+	gen-*)
+		dir=$bb/gen/${label#gen-}
+		orig=$dir/ORIG.o patched=$dir/PATCHED.o symtab=$dir/ORIG.o symvers=$bb/bench.symvers
+		;;
+	kernel:*)
+		tree=$(find_tree)
+		dir=$bb/kernel/$(printf '%s' "${label#kernel:}" | tr / _)
+		orig=$dir/ORIG.o patched=$dir/PATCHED.o symtab=$tree/vmlinux symvers=$tree/Module.symvers
+		;;
+	esac
+	local cmd=("$cdo" "$orig" "$patched" vmlinux "$symtab" "$symvers" bench_patch "$work/out.o")
+	if perf record -q -g -o "$work/perf.data" "${cmd[@]}" >/dev/null 2>"$work/perf.err"; then
+		perf report -i "$work/perf.data" --stdio --no-children --sort symbol 2>/dev/null |
+			grep -E '^ +[0-9.]+%' | head -n 20
+	elif command -v valgrind >/dev/null; then
+		say "(perf unavailable: $(head -n 1 "$work/perf.err"); using callgrind)"
+		valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "${cmd[@]}" \
+			>/dev/null 2>&1
+		callgrind_annotate "$work/cg.out" 2>/dev/null | sed -n '/^Ir/,$p' | head -n 25
+	else
+		say "(neither perf nor valgrind is available)"
+	fi
+	rm -f "$work/out.o"
+}
+
+# ----------------------------------------------------------------------
+# kpatch-build stage timings
+# ----------------------------------------------------------------------
+
+# A one-function patch of the tree: fs/proc/cmdline.c (the function the
+# kernel's livepatch sample replaces, so it is built in this config).
+write_kpb_patch()
+{
+	local tree=$1 file=fs/proc/cmdline.c line
+
+	line=$(grep -n '^static int cmdline_proc_show' "$tree/$file" | cut -d: -f1)
+	[ -n "$line" ] || return 1
+	mkdir -p "$work/a/fs/proc" "$work/b/fs/proc"
+	cp "$tree/$file" "$work/a/$file"
+	awk -v l="$line" '{ print } NR > l && !done && /^\{/ { print "\tasm volatile(\"nop\");"; done = 1 }' \
+		"$tree/$file" >"$work/b/$file"
+	(cd "$work" && diff -u "a/$file" "b/$file") >"$work/one-func.patch"
+	[ -s "$work/one-func.patch" ]
+}
+
+# time_kpb LABEL CACHE: run kpatch-build; keep its stage lines.
+time_kpb()
+{
+	local label=$1 cache=$2 tree=$3 rc t0 t1
+
+	mkdir -p "$work/kpb-out"
+	t0=$(date +%s.%N)
+	KP_CACHE=$cache kpatch-build/kpatch-build -s "$tree" -n livepatch-bench \
+		-o "$work/kpb-out" "$work/one-func.patch" >"$work/kpb-$label.out" 2>&1
+	rc=$?
+	t1=$(date +%s.%N)
+	printf '%s\n' "$rc $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" \
+		>"$work/kpb-$label.total"
+}
+
+bench_kpatch_build()
+{
+	local mode=${KP_BENCH_KPATCH_BUILD:-cold} tree cache=$bb/kpatch-cache label
+
+	say ""
+	if [ ! -x kpatch-build/kpatch-build ]; then
+		say "SKIP kpatch-build stages: kpatch-build/kpatch-build is not there yet"
+		return 0
+	fi
+	if [ "$mode" = 0 ]; then
+		say "SKIP kpatch-build stages: KP_BENCH_KPATCH_BUILD=0"
+		return 0
+	fi
+	tree=$(find_tree)
+	if [ -z "$tree" ] || [ ! -f "$tree/vmlinux" ]; then
+		say "SKIP kpatch-build stages: no built test kernel"
+		return 0
+	fi
+	if ! write_kpb_patch "$tree"; then
+		say "SKIP kpatch-build stages: no cmdline_proc_show in $tree/fs/proc/cmdline.c"
+		return 0
+	fi
+	local labels=(warm)
+	if [ "$mode" = cold ]; then
+		say "kpatch-build, one-function patch, cold cache (a full kernel build: minutes)..."
+		rm -rf "$cache"
+		labels=(cold warm)
+	else
+		say "kpatch-build, one-function patch, warm cache ($cache)..."
+	fi
+	for label in "${labels[@]}"; do
+		time_kpb "$label" "$cache" "$tree"
+	done
+	print_kpb_stages "${labels[@]}"
+}
+
+# Table of stage times: one column per run ("kpatch-build: NAME (..., 1.2s)").
+print_kpb_stages()
+{
+	local label stages stage
+
+	printf '%-28s' stage
+	for label in "$@"; do printf ' %12s' "$label"; done
+	printf '\n'
+	stages=$(sed -n 's/^kpatch-build: \(.*\) (\(.*, \)\?[0-9.]*s)$/\1/p' "$work/kpb-$1.out" | awk '!seen[$0]++')
+	while IFS= read -r stage; do
+		[ -n "$stage" ] || continue
+		printf '%-28s' "$stage"
+		for label in "$@"; do
+			printf ' %11ss' "$(sed -n "s/^kpatch-build: $stage (\(.*, \)\?\([0-9.]*\)s)$/\2/p" \
+				"$work/kpb-$label.out" | head -n 1)"
+		done
+		printf '\n'
+	done <<<"$stages"
+	printf '%-28s' "total (exit status)"
+	for label in "$@"; do
+		read -r rc t <"$work/kpb-$label.total"
+		printf ' %12s' "${t}s ($rc)"
+	done
+	printf '\n'
+	for label in "$@"; do
+		read -r rc _ <"$work/kpb-$label.total"
+		[ "$rc" = 0 ] && continue
+		say "kpatch-build ($label) exited $rc; its last lines:"
+		tail -n 8 "$work/kpb-$label.out" | sed 's/^/    /'
+	done
+}
+
+# ----------------------------------------------------------------------
+
+KP_CACHE=${KP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kpatch}
+build_tools
+write_bench_symvers
+bench_kernel
+bench_generated
+print_table
+print_growth
+profile_slowest
+bench_kpatch_build
+exit 0
