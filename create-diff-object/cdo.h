@@ -43,6 +43,7 @@ int cdo_main(int argc, char **argv);
 /* correlate.c: pair sections and symbols of orig and patched (twin). */
 int correlate(struct diff_ctx *ctx);
 bool is_special_static(const struct elf_symbol *sym);
+bool is_merged_data_sym(const struct elf_symbol *sym);
 /* Name without compiler-added numbering (".isra.3" -> ".isra", "x.12" -> "x."). */
 void canonical_name(const char *name, char *buf, size_t len);
 

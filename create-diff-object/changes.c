@@ -38,21 +38,32 @@ static int64_t reloc_target_offset(const struct elf_reloc *r)
 	return in_code && arch_reloc_is_pcrel(r->type) ? r->addend + 4 : r->addend;
 }
 
+/*
+ * The named symbol a relocation points into.  A reference through a section
+ * symbol is resolved to the FUNC/OBJECT covering the target offset; in code,
+ * an instruction with an immediate after its displacement (`addl $1,
+ * x(%rip)`) makes the estimate up to 4 bytes short, so the next bytes are
+ * tried as well.
+ */
 struct elf_symbol *reloc_target_symbol(const struct elf_reloc *r, int64_t *addend)
 {
-	struct elf_symbol *s;
+	struct elf_symbol *s = NULL;
 	int64_t off;
 
 	*addend = r->addend;
 	if (!is_section_sym(r->sym) || !r->sym->sec)
 		return r->sym;
 	off = reloc_target_offset(r);
-	if (off < 0)
-		return r->sym;
-	s = find_symbol_covering(r->sym->sec, (uint64_t)off);
+	for (int64_t adj = 0; adj <= 4 && !s; adj++) {
+		if (off + adj < 0)
+			continue;
+		s = find_symbol_covering(r->sym->sec, (uint64_t)(off + adj));
+		if (!s && adj == 0)
+			s = find_symbol_at(r->sym->sec, (uint64_t)off);
+		if (s && is_section_sym(s))
+			s = NULL;
+	}
 	if (!s)
-		s = find_symbol_at(r->sym->sec, (uint64_t)off);
-	if (!s || is_section_sym(s))
 		return r->sym;
 	*addend = r->addend - (int64_t)s->offset;
 	return s;
@@ -105,6 +116,11 @@ static bool special_statics_equivalent(const struct elf_symbol *a, const struct 
 	return !memcmp((char *)a->sec->buf + a->offset, (char *)b->sec->buf + b->offset, a->size);
 }
 
+static bool is_in_merged_sec(const struct elf_symbol *s)
+{
+	return s->sec && (s->sec->sh.sh_flags & SHF_MERGE);
+}
+
 /* @a is from ORIG.o, @b from PATCHED.o; addends are compared as well. */
 bool syms_equivalent(const struct elf_symbol *a, const struct elf_symbol *b,
 		     int64_t addend_a, int64_t addend_b)
@@ -112,12 +128,13 @@ bool syms_equivalent(const struct elf_symbol *a, const struct elf_symbol *b,
 	if (is_undef_sym(a) || is_undef_sym(b))
 		return is_undef_sym(a) && is_undef_sym(b) && !strcmp(a->name, b->name) &&
 		       addend_a == addend_b;
+	if (is_in_merged_sec(a) || is_in_merged_sec(b))
+		return is_in_merged_sec(a) && is_in_merged_sec(b) &&
+		       merged_data_equal(a->sec, (int64_t)a->offset + addend_a,
+					 b->sec, (int64_t)b->offset + addend_b);
 	if (is_section_sym(a) && is_section_sym(b)) {
 		if (!a->sec || !b->sec)
 			return false;
-		if (a->sec->sh.sh_flags & SHF_MERGE)
-			return (b->sec->sh.sh_flags & SHF_MERGE) &&
-			       merged_data_equal(a->sec, addend_a, b->sec, addend_b);
 		return a->sec->twin == b->sec && addend_a == addend_b &&
 		       b->sec->status != ST_CHANGED;
 	}
@@ -139,8 +156,7 @@ bool relocs_equivalent(const struct elf_reloc *a, const struct elf_reloc *b)
 
 	if (a->type != b->type)
 		return false;
-	if (is_section_sym(a->sym) && is_section_sym(b->sym) && a->sym->sec && b->sym->sec &&
-	    (a->sym->sec->sh.sh_flags & SHF_MERGE))
+	if (a->sym->sec && b->sym->sec && (a->sym->sec->sh.sh_flags & SHF_MERGE))
 		return syms_equivalent(a->sym, b->sym, reloc_target_offset(a), reloc_target_offset(b));
 	ta = reloc_target_symbol(a, &aa);
 	tb = reloc_target_symbol(b, &ab);
@@ -370,6 +386,11 @@ static int compare_data(struct diff_ctx *ctx)
 		if (object_changed(p->twin, p, &changed))
 			return -1;
 		p->status = p->twin->status = changed ? ST_CHANGED : ST_SAME;
+		if (changed && !(p->sec->sh.sh_flags & SHF_WRITE) && !is_local_sym(p))
+			return refuse_at(ctx->orig_name, p->name, 0,
+					 "changed read-only global data: code in other objects would "
+					 "keep using the running kernel's copy; make the patched "
+					 "functions use a new object with another name instead");
 		if (changed && (p->sec->sh.sh_flags & SHF_WRITE))
 			return refuse_at(ctx->orig_name, p->name, 0,
 					 "changed initialised data: the running kernel's copy holds "
@@ -434,15 +455,9 @@ static int64_t fentry_offset(const struct elf_symbol *f)
 	return -1;
 }
 
-static bool object_uses_fentry(const struct elf *elf)
-{
-	return find_symbol_by_name(elf, "__fentry__") != NULL;
-}
-
 static int refuse_unpatchable_functions(struct diff_ctx *ctx)
 {
 	struct elf_symbol *p;
-	bool fentry = object_uses_fentry(ctx->orig);
 
 	for_each_changed_func(ctx->patched, p) {
 		if (is_init_sec(p->sec))
@@ -452,7 +467,7 @@ static int refuse_unpatchable_functions(struct diff_ctx *ctx)
 					 "patch callback");
 		if (p->parent)
 			continue;	/* .cold parts are reached through their parent */
-		if (fentry && fentry_offset(p->twin) < 0)
+		if (fentry_offset(p->twin) < 0)
 			return refuse_at(ctx->orig_name, p->name, 0,
 					 "changed function has no fentry call (notrace or not "
 					 "traceable), so ftrace cannot redirect it; patch its callers "

@@ -101,9 +101,19 @@ static bool has_numbering(const char *name)
 	return strcmp(canon, name) != 0;
 }
 
+/*
+ * Labels in merged sections (the assembler keeps ".LC0" for a relocation
+ * into .rodata.str1.1) are numbered by the compiler in whatever order it
+ * emits strings: they are compared by contents, never correlated by name.
+ */
+bool is_merged_data_sym(const struct elf_symbol *s)
+{
+	return s->sec && (s->sec->sh.sh_flags & SHF_MERGE) && !is_section_sym(s);
+}
+
 static bool is_correlatable(const struct elf_symbol *s)
 {
-	if (s->index == 0 || is_section_sym(s) || is_file_sym(s))
+	if (s->index == 0 || is_section_sym(s) || is_file_sym(s) || is_merged_data_sym(s))
 		return false;
 	return !is_special_static(s);
 }
@@ -123,13 +133,13 @@ static void make_twins(struct elf_symbol *a, struct elf_symbol *b)
 	b->twin = a;
 }
 
-/* Pass 1: identical names of the same kind. */
-static void correlate_symbols_by_name(struct diff_ctx *ctx)
+/* Identical names of the same kind (numbered names only if @numbered). */
+static void correlate_symbols_by_name(struct diff_ctx *ctx, bool numbered)
 {
 	struct elf_symbol *p, *o;
 
 	for_each_sym(ctx->patched, p) {
-		if (!is_correlatable(p))
+		if (p->twin || !is_correlatable(p) || has_numbering(p->name) != numbered)
 			continue;
 		o = find_symbol_by_name(ctx->orig, p->name);
 		if (!o || o->twin || !is_correlatable(o) || !same_kind(o, p))
@@ -214,27 +224,33 @@ static void canon_index_free(struct canon_index *ci)
 	htab_free(&ci->htab);
 }
 
-/* The function whose code references @sym first (through a relocation). */
-static struct elf_symbol *first_referrer(struct elf *elf, struct elf_symbol *sym)
+/*
+ * For every symbol of @elf, the function whose code references it first
+ * (through a relocation), indexed by symbol index; one pass over the
+ * relocations of all code sections.
+ */
+static struct elf_symbol **first_referrers(struct elf *elf)
 {
+	struct elf_symbol **users = calloc(elf->nr_symbols + 1, sizeof(*users));
 	struct elf_section *rsec;
 	struct elf_reloc *r;
 
+	if (!users) {
+		error_obj(elf->path, "out of memory");
+		return NULL;
+	}
 	for_each_sec(elf, rsec) {
 		if (!is_rela_sec(rsec) || !rsec->base || !is_text_sec(rsec->base))
 			continue;
 		for_each_reloc(rsec, r) {
-			int64_t addend = r->addend;
-			struct elf_symbol *t = r->sym;
+			int64_t addend;
+			struct elf_symbol *t = reloc_target_symbol(r, &addend);
 
-			if (is_section_sym(t) && t->sec == sym->sec && t->sec)
-				t = reloc_target_symbol(r, &addend);
-			if (t != sym)
-				continue;
-			return find_symbol_covering(rsec->base, r->offset);
+			if (!users[t->index])
+				users[t->index] = find_symbol_covering(rsec->base, r->offset);
 		}
 	}
-	return NULL;
+	return users;
 }
 
 /*
@@ -246,15 +262,18 @@ static struct elf_symbol *first_referrer(struct elf *elf, struct elf_symbol *sym
 static int correlate_renumbered_symbols(struct diff_ctx *ctx)
 {
 	struct canon_index orig_ci, patched_ci;
+	struct elf_symbol **orig_users = NULL, **patched_users = NULL;
 	struct elf_symbol *p;
 	char canon[512];
-	int ret = 0;
+	int ret = -1;
 
 	if (canon_index_build(ctx->orig, &orig_ci) ||
-	    canon_index_build(ctx->patched, &patched_ci)) {
-		ret = -1;
+	    canon_index_build(ctx->patched, &patched_ci))
 		goto out;
-	}
+	orig_users = first_referrers(ctx->orig);
+	patched_users = first_referrers(ctx->patched);
+	if (!orig_users || !patched_users)
+		goto out;
 	for_each_sym(ctx->patched, p) {
 		struct canon_entry *oe, *pe;
 		struct elf_symbol *user, *o;
@@ -274,26 +293,26 @@ static int correlate_renumbered_symbols(struct diff_ctx *ctx)
 		if (p->type != STT_OBJECT)
 			continue;
 		/* Ambiguous static local: match through the function using it. */
-		user = first_referrer(ctx->patched, p);
+		user = patched_users[p->index];
 		if (!user || !user->twin)
 			continue;
 		for_each_sym(ctx->orig, o) {
 			char ocanon[512];
-			struct elf_symbol *ouser;
 
-			if (o->twin || o->type != STT_OBJECT || !is_correlatable(o))
+			if (o->twin || o->type != STT_OBJECT || !is_correlatable(o) ||
+			    orig_users[o->index] != user->twin)
 				continue;
 			canonical_name(o->name, ocanon, sizeof(ocanon));
-			if (strcmp(ocanon, canon))
-				continue;
-			ouser = first_referrer(ctx->orig, o);
-			if (ouser == user->twin) {
+			if (!strcmp(ocanon, canon)) {
 				make_twins(o, p);
 				break;
 			}
 		}
 	}
+	ret = 0;
 out:
+	free(orig_users);
+	free(patched_users);
 	canon_index_free(&orig_ci);
 	canon_index_free(&patched_ci);
 	return ret;
@@ -343,11 +362,18 @@ static void correlate_sections(struct diff_ctx *ctx)
 	}
 }
 
+/*
+ * Plain names first; then numbered names by what they are (the numbers
+ * shift whenever the file changes: cnt.1 in ORIG.o may be cnt.2 in
+ * PATCHED.o while another function's counter takes cnt.1); what is still
+ * ambiguous after that falls back to the identical name.
+ */
 int correlate(struct diff_ctx *ctx)
 {
-	correlate_symbols_by_name(ctx);
+	correlate_symbols_by_name(ctx, false);
 	if (correlate_renumbered_symbols(ctx))
 		return -1;
+	correlate_symbols_by_name(ctx, true);
 	correlate_sections(ctx);
 	return 0;
 }

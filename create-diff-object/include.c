@@ -26,6 +26,8 @@ static struct worklist work;
 
 static int include_section(struct elf_section *sec)
 {
+	struct elf_symbol *s;
+
 	if (sec->include)
 		return 0;
 	if (is_init_sec(sec))
@@ -34,6 +36,9 @@ static int include_section(struct elf_section *sec)
 	sec->include = true;
 	if (sec->secsym)
 		sec->secsym->include = true;
+	/* everything defined in an included section comes along */
+	sec_for_each_sym(sec, s)
+		s->include = true;
 	if (work.nr == work.cap) {
 		size_t cap = work.cap ? work.cap * 2 : 64;
 		struct elf_section **n = realloc(work.secs, cap * sizeof(*n));
@@ -49,8 +54,6 @@ static int include_section(struct elf_section *sec)
 
 static int include_symbol(struct elf_symbol *sym)
 {
-	struct elf_symbol *s;
-
 	if (sym->include)
 		return 0;
 	sym->include = true;
@@ -58,9 +61,6 @@ static int include_symbol(struct elf_symbol *sym)
 		return -1;
 	if (!sym->sec)
 		return 0;
-	/* everything defined in an included section comes along */
-	sec_for_each_sym(sym->sec, s)
-		s->include = true;
 	return include_section(sym->sec);
 }
 
@@ -69,7 +69,7 @@ static bool needs_copy(const struct elf_symbol *sym)
 {
 	if (is_undef_sym(sym) || !sym->sec)
 		return false;
-	if (is_special_static(sym))
+	if (is_special_static(sym) || is_merged_data_sym(sym))
 		return true;
 	if (!sym->twin)
 		return true;	/* new */
@@ -88,12 +88,8 @@ static int include_target(struct diff_ctx *ctx, const struct elf_reloc *r)
 		if (t->sec->sh.sh_flags & SHF_MERGE)
 			return include_section(t->sec);
 		t = reloc_target_symbol(r, &add);
-		if (is_section_sym(t)) {
-			/* anonymous: a copy, unless it is code of a function in the kernel */
-			if (t->sec->twin && is_text_sec(t->sec))
-				return 0;
-			return include_section(t->sec);
-		}
+		if (is_section_sym(t))
+			return include_section(t->sec);	/* anonymous: a copy */
 	}
 	if (needs_copy(t))
 		return include_symbol(t);

@@ -33,6 +33,7 @@
 #define SHDR_SIZE	sizeof(Elf64_Shdr)
 #define RELA_LIVEPATCH	0x00100000	/* SHF_RELA_LIVEPATCH (kernel) */
 #define LLVM_ADDRSIG	0x6fff4c03	/* SHT_LLVM_ADDRSIG: symbol indexes */
+#define MAX_FILE_ALIGN	4096		/* largest padding of a file offset */
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "the writer stores Elf64 structures in host byte order");
@@ -642,14 +643,16 @@ static int open_libelf(struct reader *r)
 	return 0;
 }
 
-/* Copy the contents of section @i into sec->buf. */
+/* Copy the contents of @sec into sec->buf. */
 static int read_section_contents(struct reader *r, struct elf_section *sec)
 {
 	Elf_Data *data;
 
 	if (sec->sh.sh_type == SHT_NOBITS || sec->sh.sh_size == 0)
 		return 0;
-	data = elf_getdata(r->scns[sec->index], NULL);
+	/* Raw bytes: the type-specific checks come later, with better messages
+	 * than libelf's conversion would give. */
+	data = elf_rawdata(r->scns[sec->index], NULL);
 	if (!data)
 		return error_elf(r->path, "section %s: cannot read contents", sec->name);
 	if (data->d_size != sec->sh.sh_size || !data->d_buf)
@@ -685,6 +688,9 @@ static int check_section_header(struct reader *r, const struct elf_section *sec)
 	if (sh->sh_type == SHT_REL)
 		return error_obj(r->path, "section %s: SHT_REL relocations are not supported",
 				 sec->name);
+	if (sh->sh_addralign > 1 && !is_power_of_2(sh->sh_addralign))
+		return error_obj(r->path, "section %s: alignment %llu is not a power of two",
+				 sec->name, (unsigned long long)sh->sh_addralign);
 	return 0;
 }
 
@@ -826,11 +832,7 @@ static int read_symbols(struct reader *r)
 	struct elf *elf = r->elf;
 	size_t nr = elf->symtab->size / SYM_ENTSIZE, file = 0;
 	struct elf_symbol *syms;
-	Elf_Data *data;
 
-	data = elf_getdata(r->scns[elf->symtab->index], NULL);
-	if (!data)
-		return error_elf(r->path, "symbol table: cannot read");
 	r->strtab_size = elf->strtab->size;
 	r->strtab = strpool_memdup(elf->strings, elf->strtab->buf, r->strtab_size);
 	syms = strpool_alloc(elf->strings, nr * sizeof(*syms));
@@ -843,8 +845,7 @@ static int read_symbols(struct reader *r)
 
 		elf->symbols[elf->nr_symbols++] = sym;
 		sym->index = (unsigned int)i;
-		if (!gelf_getsym(data, (int)i, &sym->sym))
-			return error_elf(r->path, "symbol %zu: cannot read", i);
+		memcpy(&sym->sym, (char *)elf->symtab->buf + i * SYM_ENTSIZE, SYM_ENTSIZE);
 		if (sym->sym.st_name >= r->strtab_size)
 			return error_obj(r->path, "symbol %zu: name offset %u beyond the string table",
 					 i, sym->sym.st_name);
@@ -888,7 +889,7 @@ static int check_rela_header(struct reader *r, const struct elf_section *rsec)
 	return 0;
 }
 
-static int read_reloc(struct reader *r, struct elf_section *rsec, Elf_Data *data, size_t i)
+static int read_reloc(struct reader *r, struct elf_section *rsec, size_t i)
 {
 	struct elf_reloc *rel = &rsec->relocs[i];
 	struct elf_section *base = rsec->base;
@@ -896,8 +897,7 @@ static int read_reloc(struct reader *r, struct elf_section *rsec, Elf_Data *data
 	GElf_Rela rela;
 	int width;
 
-	if (!gelf_getrela(data, (int)i, &rela))
-		return error_elf(r->path, "section %s: cannot read relocation %zu", rsec->name, i);
+	memcpy(&rela, (char *)rsec->buf + i * RELA_ENTSIZE, RELA_ENTSIZE);
 	sym = GELF_R_SYM(rela.r_info);
 	rel->type = GELF_R_TYPE(rela.r_info);
 	rel->offset = rela.r_offset;
@@ -926,7 +926,6 @@ static int read_relocs(struct reader *r)
 
 	for_each_sec(elf, rsec) {
 		struct elf_section *base;
-		Elf_Data *data;
 		size_t nr;
 
 		if (rsec->sh.sh_type != SHT_RELA)
@@ -940,16 +939,13 @@ static int read_relocs(struct reader *r)
 		nr = rsec->size / RELA_ENTSIZE;
 		if (!nr)
 			continue;
-		data = elf_getdata(r->scns[rsec->index], NULL);
-		if (!data)
-			return error_elf(r->path, "section %s: cannot read", rsec->name);
 		rsec->relocs = calloc(nr, sizeof(*rsec->relocs));
 		if (!rsec->relocs)
 			return error_sys(r->path, "cannot allocate");
 		rsec->relocs_alloc = nr;
 		rsec->nr_relocs = nr;
 		for (size_t i = 0; i < nr; i++)
-			if (read_reloc(r, rsec, data, i))
+			if (read_reloc(r, rsec, i))
 				return -1;
 	}
 	return 0;
@@ -1899,6 +1895,11 @@ static int layout(struct writer *w)
 	for (size_t i = 1; i < w->nr_out; i++) {
 		GElf_Shdr *sh = &w->out[i].sh;
 		uint64_t align = sh->sh_addralign > 1 ? sh->sh_addralign : 1;
+
+		/* sh_addralign constrains the address a loader gives the
+		 * section, not its file offset: cap the padding in the file. */
+		if (align > MAX_FILE_ALIGN)
+			align = MAX_FILE_ALIGN;
 
 		off = (off + align - 1) / align * align;
 		sh->sh_offset = off;

@@ -10,9 +10,15 @@
  * All of them are embedded at build time (build-fuzz/origs.S) and served
  * from memfds.  The output goes to a private directory under $TMPDIR that
  * is emptied after every input and removed at exit.
+ *
+ * A few KiB of input must never make a file of more than MAX_OUTPUT_BYTES:
+ * RLIMIT_FSIZE turns a runaway write (say, padding to a fuzzed sh_addralign
+ * of 2^62) into SIGXFSZ, which libFuzzer reports as a crash, instead of
+ * filling the disk until -timeout fires.
  */
 #include <dirent.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cdo.h"
 #include "log.h"
@@ -34,6 +40,8 @@ struct fuzz_blob {
 	const unsigned char *data;	/* the bytes */
 	size_t size;			/* their number */
 };
+
+#define MAX_OUTPUT_BYTES (64UL << 20)
 
 extern const struct fuzz_orig fuzz_origs[];	/* ends with a NULL name */
 extern const struct fuzz_blob fuzz_symvers;	/* common/Module.symvers */
@@ -80,10 +88,19 @@ static void make_out_dir(void)
 	atexit(remove_out_dir);
 }
 
+static void limit_file_size(void)
+{
+	struct rlimit rl = { MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES };
+
+	if (setrlimit(RLIMIT_FSIZE, &rl))
+		fuzz_die("setrlimit(RLIMIT_FSIZE)");
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
+	limit_file_size();
 	while (fuzz_origs[fz.nr_origs].name)
 		fz.nr_origs++;
 	if (!fz.nr_origs) {

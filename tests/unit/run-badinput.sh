@@ -34,10 +34,11 @@ FAILED=0
 
 # Write the little-endian value $3 as $4 bytes at offset $2 of file $1.
 put_le() {
-	local file=$1 off=$2 val=$3 len=$4 i esc=
+	local file=$1 off=$2 val=$3 len=$4 i esc= byte
 
 	for ((i = 0; i < len; i++)); do
-		esc+=$(printf '\\%03o' $(( (val >> (8 * i)) & 0xff )))
+		printf -v byte '\\%03o' $(( (val >> (8 * i)) & 0xff ))
+		esc+=$byte
 	done
 	printf "$esc" | dd of="$file" bs=1 seek="$off" conv=notrunc status=none
 }
@@ -56,11 +57,12 @@ get_le() {
 
 # $3 pseudo-random bytes (seed $2) into file $1: the same every run.
 random_bytes() {
-	local file=$1 n=$3 i esc=
+	local file=$1 n=$3 i esc= byte
 
 	RANDOM=$2
 	for ((i = 0; i < n; i++)); do
-		esc+=$(printf '\\%03o' $((RANDOM & 0xff)))
+		printf -v byte '\\%03o' $((RANDOM & 0xff))
+		esc+=$byte
 	done
 	printf "$esc" > "$file"
 }
@@ -109,6 +111,16 @@ fail() {
 	[ -n "$REASON" ] || REASON=$*
 }
 
+# Names of the entries of folder $1, hidden ones too, on one line.
+files_in() {
+	local -a entries
+
+	shopt -s nullglob dotglob
+	entries=("$1"/*)
+	shopt -u nullglob dotglob
+	[ ${#entries[@]} -eq 0 ] || echo "${entries[*]##*/}"
+}
+
 # The checks shared by every failing run.
 check_clean_failure() {
 	local lines left
@@ -118,9 +130,9 @@ check_clean_failure() {
 	elif [ "$RC" -ne 1 ]; then
 		fail "exit $RC, want 1"
 	fi
-	left=$(ls -A "$DIR/out" 2>/dev/null | tr '\n' ' ')
+	left=$(files_in "$DIR/out")
 	[ -z "$left" ] || fail "left behind in the output folder: $left"
-	left=$(ls -A "$DIR/tmp" | tr '\n' ' ')
+	left=$(files_in "$DIR/tmp")
 	[ -z "$left" ] || fail "left behind in TMPDIR: $left"
 	if [ -d "$DIR/in" ] && ! cmp -s "$DIR/in/ORIG.o" "$DIR/pristine/ORIG.o"; then
 		fail "ORIG.o was modified"
@@ -157,6 +169,9 @@ bad_input() {
 
 	new_test
 	"$breaker" "$DIR" || fail "could not build the broken input"
+	if cmp -s "$DIR/in/ORIG.o" "$CASE/ORIG.o" && cmp -s "$DIR/in/PATCHED.o" "$CASE/PATCHED.o"; then
+		fail "the breaker left the inputs intact"
+	fi
 	snapshot_inputs
 	read -r -a args <<< "$(std_args)"
 	run_cdo "${args[@]}"

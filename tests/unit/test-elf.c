@@ -749,9 +749,14 @@ static void test_group_removal(void)
 /* elf_open_read fails with exactly one one-line error containing @expect. */
 static bool rejects(const char *path, const char *expect)
 {
-	struct elf *e = elf_open_read(path);
-	const char *msg = error_message();
-	bool ok = !e && error_pending() && *msg && !strchr(msg, '\n') &&
+	struct elf *e;
+	const char *msg;
+	bool ok;
+
+	error_clear();
+	e = elf_open_read(path);
+	msg = error_message();
+	ok = !e && error_pending() && *msg && !strchr(msg, '\n') &&
 		  (!expect || strstr(msg, expect));
 
 	if (!ok && e)
@@ -764,8 +769,12 @@ static bool rejects(const char *path, const char *expect)
 
 static bool reads_back(const char *path)
 {
-	struct elf *e = elf_open_read(path);
-	bool ok = e != NULL;
+	struct elf *e;
+	bool ok;
+
+	error_clear();
+	e = elf_open_read(path);
+	ok = e != NULL;
 
 	if (!ok)
 		printf("  (cannot read back %s: %s)\n", path, error_message());
@@ -776,8 +785,12 @@ static bool reads_back(const char *path)
 /* Either a model or one error; never a crash (ASan/UBSan watch the rest). */
 static bool survives(const char *path)
 {
-	struct elf *e = elf_open_read(path);
-	bool ok = e ? !error_pending() : error_pending() && !strchr(error_message(), '\n');
+	struct elf *e;
+	bool ok;
+
+	error_clear();
+	e = elf_open_read(path);
+	ok = e ? !error_pending() : error_pending() && !strchr(error_message(), '\n');
 
 	if (e) {
 		struct elf_section *s;
@@ -1075,7 +1088,13 @@ static void round_trip_list(const char *what, char **paths, int nr)
 		char out[64];
 
 		snprintf(out, sizeof(out), "rt-%d.o", i);
+		error_clear();
 		if (!round_trip(paths[i], tpath(out), true)) {
+			if (strstr(error_message(), "no symbol table")) {
+				printf("  (not applicable, no symbol table: %s)\n", paths[i]);
+				error_clear();
+				continue;
+			}
 			printf("  (round trip failed: %s: %s)\n", paths[i],
 			       error_pending() ? error_message() : "differs");
 			bad++;
