@@ -197,16 +197,17 @@ static int collect_relocs(const struct elf_section *sec, uint64_t start, uint64_
 	return 0;
 }
 
-/* Functions whose second argument is often __LINE__ (sorted). */
+/*
+ * Functions whose second argument is always __LINE__ (sorted).  printk()
+ * is not one: a constant passed to it may be a real change, so lines that
+ * move under a printk(__LINE__) are kpatch-build's job (#line directives).
+ */
 static const char *const line_takers[] = {
 	"__cant_migrate",
 	"__cant_sleep",
 	"__might_fault",
 	"__might_resched",
 	"__might_sleep",
-	"__warn_printk",
-	"_printk",
-	"printk",
 };
 
 static bool is_line_taker(const char *name)
@@ -483,9 +484,8 @@ static bool is_static_local_var(const struct elf_symbol *s)
 	       strchr(s->name, '.') && !is_special_static(s);
 }
 
-/* Does @f (either object) use an uncorrelated static local whose name
- * before the first '.' is @base (NULL: any)?  Returns it. */
-static struct elf_symbol *uncorrelated_static_local(const struct elf_symbol *f, const char *base)
+/* A static local of @f (either object) that has no twin in the other, or NULL. */
+static struct elf_symbol *uncorrelated_static_local(const struct elf_symbol *f)
 {
 	struct elf_reloc *r;
 
@@ -494,38 +494,34 @@ static struct elf_symbol *uncorrelated_static_local(const struct elf_symbol *f, 
 	for_each_reloc(f->sec->rela, r) {
 		int64_t add;
 		struct elf_symbol *t = reloc_target_symbol(r, &add);
-		size_t n = strcspn(t->name, ".");
 
-		if (t->twin || !is_static_local_var(t))
-			continue;
-		if (!base || (strlen(base) == n && !strncmp(t->name, base, n)))
+		if (!t->twin && is_static_local_var(t))
 			return t;
 	}
 	return NULL;
 }
 
 /*
- * A changed function that used a static local in ORIG.o and uses one of the
- * same name in PATCHED.o that could not be matched to it would get a fresh
- * copy and silently lose the running kernel's state: refuse.
+ * A changed function that used a static local in ORIG.o that is gone, and
+ * uses one in PATCHED.o that is new, has most likely had it renamed or its
+ * type changed: the patched function would start from a fresh copy and
+ * silently lose the running kernel's state.  Refuse.
  */
 static int refuse_lost_static_locals(struct diff_ctx *ctx)
 {
-	struct elf_symbol *p;
+	struct elf_symbol *p, *fresh, *lost;
 
 	for_each_changed_func(ctx->patched, p) {
-		struct elf_symbol *t = uncorrelated_static_local(p, NULL);
-		char base[256];
-
-		if (!t || !p->twin)
+		if (!p->twin)
 			continue;
-		snprintf(base, sizeof(base), "%.*s", (int)strcspn(t->name, "."), t->name);
-		if (uncorrelated_static_local(p->twin, base))
+		fresh = uncorrelated_static_local(p);
+		lost = fresh ? uncorrelated_static_local(p->twin) : NULL;
+		if (lost)
 			return refuse_at(ctx->orig_name, p->name, 0,
-					 "static local '%s' could not be matched with the original's "
-					 "'%s', so the patched function would start from a fresh copy "
-					 "and lose its state; keep the variable's name and type, or "
-					 "move the state to a shadow variable", t->name, base);
+					 "static local '%s' replaces the original's '%s', so the "
+					 "patched function would start from a fresh copy and lose the "
+					 "running kernel's state; keep the variable's name and type, "
+					 "or move the state to a shadow variable", fresh->name, lost->name);
 	}
 	return 0;
 }

@@ -3,11 +3,13 @@
  * lib/elf.c - read, validate, index, build and write x86-64 relocatable
  * ELF objects.
  *
- * Reading copies the file into memory, checks the raw headers before
- * libelf sees them, then checks every index, offset, size and link before
- * the model is built, so that nothing after elf_open_read() has to.  The
- * model owns copies of everything (section contents, names), so the file
- * image and the libelf handle are released before elf_open_read() returns.
+ * Reading copies the file into memory and checks the raw ELF header and
+ * section header table before libelf (elf_memory) parses the headers; the
+ * contents of sections are then copied from the checked ranges of the image
+ * and every index, offset, size and link is checked before the model is
+ * built, so that nothing after elf_open_read() has to.  The model owns
+ * copies of everything (section contents, names): the file image and the
+ * libelf handle are released before elf_open_read() returns.
  *
  * Writing never changes the model: new section and symbol indexes live in
  * the writer's maps, so an object can be written more than once.
@@ -643,26 +645,23 @@ static int open_libelf(struct reader *r)
 	return 0;
 }
 
-/* Copy the contents of @sec into sec->buf. */
+/*
+ * Copy the contents of @sec into sec->buf, straight from the image (the
+ * range was checked by check_section_table): libelf's data conversion
+ * would refuse e.g. a symbol table of a bad size before the checks below
+ * could say what is wrong with it.
+ */
 static int read_section_contents(struct reader *r, struct elf_section *sec)
 {
-	Elf_Data *data;
-
 	if (sec->sh.sh_type == SHT_NOBITS || sec->sh.sh_size == 0)
 		return 0;
-	/* Raw bytes: the type-specific checks come later, with better messages
-	 * than libelf's conversion would give. */
-	data = elf_rawdata(r->scns[sec->index], NULL);
-	if (!data)
-		return error_elf(r->path, "section %s: cannot read contents", sec->name);
-	if (data->d_size != sec->sh.sh_size || !data->d_buf)
-		return error_obj(r->path, "section %s: contents size mismatch", sec->name);
-	sec->buf = malloc(data->d_size);
+	sec->buf = malloc(sec->sh.sh_size);
 	if (!sec->buf)
-		return error_sys(r->path, "cannot allocate %zu bytes", data->d_size);
-	memcpy(sec->buf, data->d_buf, data->d_size);
-	sec->size = data->d_size;
-	sec->buf_alloc = data->d_size;
+		return error_sys(r->path, "cannot allocate %llu bytes",
+				 (unsigned long long)sec->sh.sh_size);
+	memcpy(sec->buf, r->image + sec->sh.sh_offset, sec->sh.sh_size);
+	sec->size = sec->sh.sh_size;
+	sec->buf_alloc = sec->size;
 	return 0;
 }
 
@@ -1426,6 +1425,8 @@ struct elf_symbol *elf_add_symbol(struct elf *elf, const char *name, unsigned ch
 	sym->sym.st_value = offset;
 	sym->sym.st_size = size;
 	sym_set_shndx(sym);
+	if (is_file_sym(sym) && !sec)
+		sym->sym.st_shndx = SHN_ABS;
 	if (*sym->name && htab_add(&elf->sym_name_htab, &sym->by_name, hash_str(sym->name)))
 		goto nomem;
 	if (is_positioned_sym(sym) && sec_insert_sym(sec, sym))
@@ -1518,6 +1519,8 @@ int64_t elf_section_append(struct elf_section *sec, const void *buf, size_t len,
 		sec->sh.sh_size = end;
 		return (int64_t)off;
 	}
+	if (!end)
+		return 0;
 	if (grow_array(&sec->buf, &sec->buf_alloc, end, 1))
 		return error_sys(sec->name, "cannot grow section");
 	memset((char *)sec->buf + cur, 0, off - cur);

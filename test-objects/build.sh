@@ -67,7 +67,9 @@ compile_one() {
 	tmp=$(mktemp -d)
 	cp "$src" "$tmp/$case_name.c"
 	# shellcheck disable=SC2086 # $extra is a list of flags
-	(cd "$tmp" && "$CC" "${KFLAGS[@]}" $extra -S -o "$case_name.s" "$case_name.c")
+	# The prefix map keeps the temporary folder out of DWARF (cases with -g).
+	(cd "$tmp" && "$CC" "${KFLAGS[@]}" -ffile-prefix-map="$tmp"=. $extra \
+		-S -o "$case_name.s" "$case_name.c")
 	objtool_lite "$tmp/$case_name.s" "$tmp/$case_name.lite.s"
 	(cd "$tmp" && "$CC" -c -o out.o "$case_name.lite.s")
 	mv "$tmp/out.o" "$obj"
@@ -98,7 +100,9 @@ main() {
 	fi
 	for dir in "$HERE"/*/; do
 		dir=${dir%/}
-		[ -f "$dir/orig.c" ] && [ -f "$dir/patched.c" ] || continue
+		if [ ! -f "$dir/orig.c" ] || [ ! -f "$dir/patched.c" ]; then
+			continue
+		fi
 		build_case "$dir"
 	done
 }

