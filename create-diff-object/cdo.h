@@ -74,6 +74,8 @@ int build_output(struct diff_ctx *ctx);
 /* Copy relocation @r of an included patched section to output section @osec. */
 int output_reloc(struct diff_ctx *ctx, struct elf_section *osec,
 		 uint64_t offset, const struct elf_reloc *r);
+/* @sec's header with the fields that name other sections cleared. */
+GElf_Shdr output_shdr(const struct elf_section *sec);
 /* The output symbol for included patched symbol @sym (created on demand). */
 struct elf_symbol *output_symbol(struct diff_ctx *ctx, struct elf_symbol *sym);
 

@@ -263,6 +263,21 @@ static int output_external_reloc(struct diff_ctx *ctx, struct elf_section *osec,
 	return add_klp_reloc(ctx, osec, offset, r, addend, &ref);
 }
 
+/*
+ * A patched section's header, fit for the output: links and infos name
+ * sections of PATCHED.o (the writer recomputes them for rela sections),
+ * and groups and link-order pairs do not survive the selection of entries.
+ */
+GElf_Shdr output_shdr(const struct elf_section *sec)
+{
+	GElf_Shdr sh = sec->sh;
+
+	sh.sh_link = 0;
+	sh.sh_info = 0;
+	sh.sh_flags &= ~(GElf_Xword)(SHF_GROUP | SHF_LINK_ORDER);
+	return sh;
+}
+
 struct elf_symbol *output_symbol(struct diff_ctx *ctx, struct elf_symbol *sym)
 {
 	struct elf_section *osec;
@@ -313,7 +328,9 @@ static int copy_included_sections(struct diff_ctx *ctx)
 	for_each_sec(ctx->patched, sec) {
 		if (!sec->include || is_rela_sec(sec))
 			continue;
-		sec->priv = elf_add_section(ctx->out, sec->name, &sec->sh, sec->buf, sec->size);
+		GElf_Shdr sh = output_shdr(sec);
+
+		sec->priv = elf_add_section(ctx->out, sec->name, &sh, sec->buf, sec->size);
 		if (!sec->priv)
 			return -1;
 		((struct elf_section *)sec->priv)->sh.sh_size = sec->sh.sh_size;

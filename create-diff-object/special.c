@@ -462,11 +462,15 @@ static int output_table(struct diff_ctx *ctx, struct special_table *t, struct sp
 		if (check_entry_keys(ctx, t, off))
 			return -1;
 		if (!osec) {
-			osec = elf_add_section(ctx->out, t->sec->name, &t->sec->sh, NULL, 0);
+			GElf_Shdr sh = output_shdr(t->sec);
+
+			osec = elf_add_section(ctx->out, t->sec->name, &sh, NULL, 0);
 			if (!osec)
 				return -1;
 			if (par) {
-				opar = elf_add_section(ctx->out, par->sec->name, &par->sec->sh, NULL, 0);
+				GElf_Shdr psh = output_shdr(par->sec);
+
+				opar = elf_add_section(ctx->out, par->sec->name, &psh, NULL, 0);
 				if (!opar)
 					return -1;
 			}

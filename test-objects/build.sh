@@ -62,18 +62,19 @@ objtool_lite() {
 
 # Compile $1 (a C file) as <case>.c into the object $2, with extra flags $3.
 compile_one() {
-	local src=$1 obj=$2 case_name=$3 extra=$4 tmp
+	local src=$1 obj=$2 case_name=$3 extra=$4 tmp rc=0
 
 	tmp=$(mktemp -d)
 	cp "$src" "$tmp/$case_name.c"
-	# shellcheck disable=SC2086 # $extra is a list of flags
 	# The prefix map keeps the temporary folder out of DWARF (cases with -g).
+	# shellcheck disable=SC2086 # $extra is a list of flags
 	(cd "$tmp" && "$CC" "${KFLAGS[@]}" -ffile-prefix-map="$tmp"=. $extra \
-		-S -o "$case_name.s" "$case_name.c")
-	objtool_lite "$tmp/$case_name.s" "$tmp/$case_name.lite.s"
-	(cd "$tmp" && "$CC" -c -o out.o "$case_name.lite.s")
-	mv "$tmp/out.o" "$obj"
+		-S -o "$case_name.s" "$case_name.c" &&
+	 objtool_lite "$case_name.s" "$case_name.lite.s" &&
+	 "$CC" -c -o out.o "$case_name.lite.s") || rc=1
+	[ $rc -ne 0 ] || mv "$tmp/out.o" "$obj"
 	rm -rf "$tmp"
+	return $rc
 }
 
 build_case() {

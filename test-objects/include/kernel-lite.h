@@ -85,7 +85,7 @@ typedef struct {
 #define notrace			__attribute__((__no_instrument_function__))
 
 /* Boot-time only code and data, freed after init. */
-#define __init			__section(".init.text") __cold notrace
+#define __init			__section(".init.text") __cold
 #define __initdata		__section(".init.data")
 #define __exit			__section(".exit.text") __cold notrace
 
