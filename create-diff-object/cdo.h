@@ -71,6 +71,9 @@ int include_changed_functions(struct diff_ctx *ctx);
 
 /* output.c: build the output object and the livepatch metadata. */
 int build_output(struct diff_ctx *ctx);
+/* Print what the output holds (after it was written); frees the report. */
+void report_output(struct diff_ctx *ctx);
+void report_output_discard(void);	/* forget it (the write failed) */
 /* Copy relocation @r of an included patched section to output section @osec. */
 int output_reloc(struct diff_ctx *ctx, struct elf_section *osec,
 		 uint64_t offset, const struct elf_reloc *r);

@@ -114,8 +114,13 @@ static int run(struct diff_ctx *ctx, char **argv)
 		unlink(output);
 		return EXIT_NO_CHANGE;
 	}
-	if (build_output(ctx) || elf_write(ctx->out, output))
+	if (build_output(ctx))
 		return -1;
+	if (elf_write(ctx->out, output)) {
+		report_output_discard();
+		return -1;
+	}
+	report_output(ctx);
 	return EXIT_CHANGED;
 }
 
@@ -151,8 +156,9 @@ int cdo_main(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 7) {
-		fprintf(stderr, "create-diff-object: error: expected 7 arguments, got %d "
-			"(see --help)\n", argc - optind);
+		fprintf(stderr, "create-diff-object: error: expected 7 arguments, got %d; usage: "
+			"create-diff-object [-d] ORIG.o PATCHED.o PARENT-NAME PARENT-SYMTAB "
+			"MODULE.SYMVERS PATCH-MODULE-NAME OUTPUT.o\n", argc - optind);
 		return EXIT_ERROR;
 	}
 	argv += optind;

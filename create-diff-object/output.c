@@ -394,7 +394,12 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(((const struct klp_name *)a)->text, ((const struct klp_name *)b)->text);
 }
 
-static void report(struct diff_ctx *ctx)
+void report_output_discard(void)
+{
+	free_klp_names();
+}
+
+void report_output(struct diff_ctx *ctx)
 {
 	struct elf_symbol *p;
 
@@ -410,9 +415,11 @@ static void report(struct diff_ctx *ctx)
 		if (p->status == ST_NEW)
 			printf("%s: new function: %s\n", ctx->orig_name, p->name);
 	}
-	qsort(klp_names.names, klp_names.nr, sizeof(*klp_names.names), cmp_str);
+	if (klp_names.nr)
+		qsort(klp_names.names, klp_names.nr, sizeof(*klp_names.names), cmp_str);
 	for (size_t i = 0; i < klp_names.nr; i++)
 		printf("%s: livepatch symbol: %s\n", ctx->orig_name, klp_names.names[i].text);
+	free_klp_names();
 }
 
 static int add_file_symbol(struct diff_ctx *ctx)
@@ -443,9 +450,9 @@ int build_output(struct diff_ctx *ctx)
 	    copy_included_relocations(ctx) || output_special_sections(ctx) ||
 	    output_func_records(ctx))
 		goto out;
-	report(ctx);
 	ret = 0;
 out:
-	free_klp_names();
+	if (ret)
+		free_klp_names();
 	return ret;
 }

@@ -20,10 +20,11 @@
 #   KP_BENCH_KERNEL_OBJS=N     how many kernel objects (default 5; 0 skips them)
 #   KP_BENCH_RUNS=N            runs per measurement (default 3)
 #   KP_BENCH_PROFILE=1         profile the slowest case (perf, else callgrind)
-#   KP_BENCH_KPATCH_BUILD=cold|warm|0
-#                              cold (default): time kpatch-build with an empty
-#                              cache, then warm; warm: only with the cache kept
-#                              in build-bench/kpatch-cache; 0: skip
+#   KP_BENCH_KPATCH_BUILD=auto|cold|warm|0
+#                              auto (default): kpatch-build with an empty cache
+#                              (a full kernel build) then warm, the first time;
+#                              later runs time warm only and show the saved cold
+#                              column; cold: measure cold again; 0: skip
 # Exit status: 1 if the tools could not be built, else 0 (a benchmark
 # reports; it does not judge).
 set -uo pipefail
@@ -141,8 +142,8 @@ print_growth()
 	small=gen-${sizes[0]}
 	large=gen-${sizes[${#sizes[@]} - 1]}
 	[ -n "${time_of[$small]:-}" ] && [ -n "${time_of[$large]:-}" ] || return 0
-	tr=$(awk -v a="${time_of[$large]}" -v b="${time_of[$small]}" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
-	mr=$(awk -v a="${rss_of[$large]}" -v b="${rss_of[$small]}" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+	tr=$(awk -v a="${time_of[$large]}" -v b="${time_of[$small]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+	mr=$(awk -v a="${rss_of[$large]}" -v b="${rss_of[$small]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 	awk -v r="$tr" 'BEGIN { exit !(r > 8) }' && flag="  quadratic?"
 	say ""
 	say "growth $large / $small ($((sizes[${#sizes[@]} - 1] / sizes[0]))x the functions):" \
@@ -361,24 +362,29 @@ write_kpb_patch()
 	[ -s "$work/one-func.patch" ]
 }
 
-# time_kpb LABEL CACHE: run kpatch-build; keep its stage lines.
+# time_kpb LABEL CACHE TREE: run kpatch-build; keep its output (the stage
+# lines) and "<exit status> <seconds>" in $bb/kpatch-build/LABEL.{out,total}.
 time_kpb()
 {
-	local label=$1 cache=$2 tree=$3 rc t0 t1
+	local label=$1 cache=$2 tree=$3 rc t0 t1 out=$bb/kpatch-build
 
-	mkdir -p "$work/kpb-out"
+	mkdir -p "$out" "$work/kpb-out"
 	t0=$(date +%s.%N)
 	KP_CACHE=$cache kpatch-build/kpatch-build -s "$tree" -n livepatch-bench \
-		-o "$work/kpb-out" "$work/one-func.patch" >"$work/kpb-$label.out" 2>&1
+		-o "$work/kpb-out" "$work/one-func.patch" >"$out/$label.out" 2>&1
 	rc=$?
 	t1=$(date +%s.%N)
-	printf '%s\n' "$rc $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" \
-		>"$work/kpb-$label.total"
+	printf '%s %s\n' "$rc" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" \
+		>"$out/$label.total"
 }
 
+# KP_BENCH_KPATCH_BUILD: auto (default) runs cold + warm the first time (no
+# cache in build-bench/kpatch-cache yet), then warm only and shows the cold
+# column measured then; cold forces a new cold run; warm skips it; 0 skips all.
 bench_kpatch_build()
 {
-	local mode=${KP_BENCH_KPATCH_BUILD:-cold} tree cache=$bb/kpatch-cache label
+	local mode=${KP_BENCH_KPATCH_BUILD:-auto} tree cache=$bb/kpatch-cache label
+	local -a labels
 
 	say ""
 	if [ ! -x kpatch-build/kpatch-build ]; then
@@ -398,49 +404,70 @@ bench_kpatch_build()
 		say "SKIP kpatch-build stages: no cmdline_proc_show in $tree/fs/proc/cmdline.c"
 		return 0
 	fi
-	local labels=(warm)
-	if [ "$mode" = cold ]; then
-		say "kpatch-build, one-function patch, cold cache (a full kernel build: minutes)..."
-		rm -rf "$cache"
-		labels=(cold warm)
-	else
-		say "kpatch-build, one-function patch, warm cache ($cache)..."
+	if [ "$mode" = auto ] && [ -d "$cache/build" ] && [ -f "$bb/kpatch-build/cold.total" ]; then
+		mode=warm
 	fi
-	for label in "${labels[@]}"; do
-		time_kpb "$label" "$cache" "$tree"
-	done
+	if [ "$mode" = warm ]; then
+		say "kpatch-build, one-function patch (fs/proc/cmdline.c), warm cache ($cache)..."
+		time_kpb warm "$cache" "$tree"
+		labels=(warm)
+		[ -f "$bb/kpatch-build/cold.total" ] && labels=(cold warm)
+	else
+		say "kpatch-build, one-function patch (fs/proc/cmdline.c), cold cache:" \
+			"a full kernel build, many minutes (KP_BENCH_KPATCH_BUILD=0 skips)..."
+		rm -rf "$cache"
+		for label in cold warm; do
+			time_kpb "$label" "$cache" "$tree"
+		done
+		labels=(cold warm)
+	fi
 	print_kpb_stages "${labels[@]}"
+	if [ "$mode" = warm ] && [ ${#labels[@]} = 2 ]; then
+		say "(cold column measured $(date -r "$bb/kpatch-build/cold.total" '+%F %T');" \
+			"KP_BENCH_KPATCH_BUILD=cold measures it again)"
+	fi
 }
 
-# Table of stage times: one column per run ("kpatch-build: NAME (..., 1.2s)").
+# The seconds of stage $2 in the output $1 ("kpatch-build: NAME (..., 1.2s)").
+stage_seconds()
+{
+	awk -v stage="$2" '
+	index($0, "kpatch-build: " stage " (") == 1 && match($0, /[0-9.]+s\)$/) {
+		print substr($0, RSTART, RLENGTH - 2)
+		exit
+	}' "$1"
+}
+
+# Table of stage times, one column per run.
 print_kpb_stages()
 {
-	local label stages stage
+	local label stage rc t dir=$bb/kpatch-build
+	local -a stages
 
+	mapfile -t stages < <(sed -n 's/^kpatch-build: \(.*\) (\(.*, \)\{0,1\}[0-9.]*s)$/\1/p' \
+		"$dir/$1.out" "$dir/${!#}.out" | awk '!seen[$0]++')
 	printf '%-28s' stage
-	for label in "$@"; do printf ' %12s' "$label"; done
+	for label in "$@"; do printf ' %14s' "$label"; done
 	printf '\n'
-	stages=$(sed -n 's/^kpatch-build: \(.*\) (\(.*, \)\?[0-9.]*s)$/\1/p' "$work/kpb-$1.out" | awk '!seen[$0]++')
-	while IFS= read -r stage; do
-		[ -n "$stage" ] || continue
+	for stage in "${stages[@]}"; do
 		printf '%-28s' "$stage"
 		for label in "$@"; do
-			printf ' %11ss' "$(sed -n "s/^kpatch-build: $stage (\(.*, \)\?\([0-9.]*\)s)$/\2/p" \
-				"$work/kpb-$label.out" | head -n 1)"
+			t=$(stage_seconds "$dir/$label.out" "$stage")
+			printf ' %14s' "${t:+${t}s}"
 		done
 		printf '\n'
-	done <<<"$stages"
+	done
 	printf '%-28s' "total (exit status)"
 	for label in "$@"; do
-		read -r rc t <"$work/kpb-$label.total"
-		printf ' %12s' "${t}s ($rc)"
+		read -r rc t <"$dir/$label.total"
+		printf ' %14s' "${t}s ($rc)"
 	done
 	printf '\n'
 	for label in "$@"; do
-		read -r rc _ <"$work/kpb-$label.total"
+		read -r rc _ <"$dir/$label.total"
 		[ "$rc" = 0 ] && continue
-		say "kpatch-build ($label) exited $rc; its last lines:"
-		tail -n 8 "$work/kpb-$label.out" | sed 's/^/    /'
+		say "kpatch-build ($label) exited $rc; its last lines ($dir/$label.out):"
+		tail -n 8 "$dir/$label.out" | sed 's/^/    /'
 	done
 }
 
