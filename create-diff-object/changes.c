@@ -48,13 +48,14 @@ static int64_t reloc_target_offset(const struct elf_reloc *r)
 struct elf_symbol *reloc_target_symbol(const struct elf_reloc *r, int64_t *addend)
 {
 	struct elf_symbol *s = NULL;
-	int64_t off;
+	int64_t off, max_adj;
 
 	*addend = r->addend;
 	if (!is_section_sym(r->sym) || !r->sym->sec)
 		return r->sym;
 	off = reloc_target_offset(r);
-	for (int64_t adj = 0; adj <= 4 && !s; adj++) {
+	max_adj = r->sec && r->sec->base && is_text_sec(r->sec->base) ? 4 : 0;
+	for (int64_t adj = 0; adj <= max_adj && !s; adj++) {
 		if (off + adj < 0)
 			continue;
 		s = find_symbol_covering(r->sym->sec, (uint64_t)(off + adj));

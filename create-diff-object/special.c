@@ -213,9 +213,13 @@ static struct elf_symbol *entry_owner(const struct elf *elf, const struct specia
 	s = reloc_target_symbol(key, &add);
 	if (s && is_func_sym(s))
 		return s;
-	if (key->sym->sec && is_text_sec(key->sym->sec) && key->addend >= 0)
-		return find_symbol_covering(key->sym->sec, (uint64_t)key->addend);
-	return NULL;
+	if (!key->sym->sec || !is_text_sec(key->sym->sec) || key->addend < 0)
+		return NULL;
+	s = find_symbol_covering(key->sym->sec, (uint64_t)key->addend);
+	/* ORC ends each function with an entry at its end address */
+	if (!s && key->addend > 0)
+		s = find_symbol_covering(key->sym->sec, (uint64_t)key->addend - 1);
+	return s;
 }
 
 static int load_table(const struct diff_ctx *ctx, const struct elf *elf, struct elf_section *sec,
