@@ -69,7 +69,16 @@ int output_special_sections(struct diff_ctx *ctx);
 /* include.c: mark what the output must hold. */
 int include_changed_functions(struct diff_ctx *ctx);
 
+/* marks.c: what the author said with kpatch-macros.h. */
+bool is_author_sec(const struct elf_section *sec);
+int read_author_marks(struct diff_ctx *ctx);
+void propagate_author_marks(struct diff_ctx *ctx);
+int output_author_records(struct diff_ctx *ctx);
+
 /* output.c: build the output object and the livepatch metadata. */
+/* Point the u64 at @off of @sec at string @s of .kpatch.strings. */
+int output_meta_string(struct diff_ctx *ctx, struct elf_section *sec, uint64_t off,
+		       const char *s);
 int build_output(struct diff_ctx *ctx);
 /* Print what the output holds (after it was written); frees the report. */
 void report_output(struct diff_ctx *ctx);

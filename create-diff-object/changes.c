@@ -379,7 +379,7 @@ static int compare_data(struct diff_ctx *ctx)
 	bool changed;
 
 	for_each_sym(ctx->patched, p) {
-		if (!is_data_object(p))
+		if (!is_data_object(p) || p->strip || p->sec->ignore)
 			continue;
 		if (!p->twin) {
 			p->status = ST_NEW;
@@ -411,6 +411,10 @@ static int compare_functions(struct diff_ctx *ctx)
 	for_each_sym(ctx->patched, p) {
 		if (!is_func_sym(p) || !p->sec)
 			continue;
+		if (p->strip || p->sec->ignore) {
+			p->status = ST_SAME;	/* KPATCH_IGNORE_*: not patched */
+			continue;
+		}
 		if (!p->twin) {
 			p->status = ST_NEW;
 			continue;
@@ -462,6 +466,10 @@ static int refuse_unpatchable_functions(struct diff_ctx *ctx)
 	struct elf_symbol *p;
 
 	for_each_changed_func(ctx->patched, p) {
+		if (is_init_sec(p->sec) && p->forced) {
+			p->status = ST_SAME;	/* the author drops this change */
+			continue;
+		}
 		if (is_init_sec(p->sec))
 			return refuse_at(ctx->orig_name, p->name, 0,
 					 "changed __init function: it ran at boot and its code has been "
@@ -513,7 +521,7 @@ static int refuse_lost_static_locals(struct diff_ctx *ctx)
 	struct elf_symbol *p, *fresh, *lost;
 
 	for_each_changed_func(ctx->patched, p) {
-		if (!p->twin)
+		if (!p->twin || p->forced)
 			continue;
 		fresh = uncorrelated_static_local(p);
 		lost = fresh ? uncorrelated_static_local(p->twin) : NULL;

@@ -105,8 +105,10 @@ static int run(struct diff_ctx *ctx, char **argv)
 {
 	const char *output = argv[6];
 
-	if (load_inputs(ctx, argv) || correlate(ctx) || compare_objects(ctx) ||
-	    include_changed_functions(ctx))
+	if (load_inputs(ctx, argv) || read_author_marks(ctx) || correlate(ctx))
+		return -1;
+	propagate_author_marks(ctx);
+	if (compare_objects(ctx) || include_changed_functions(ctx))
 		return -1;
 	debug_report(ctx);
 	if (!has_changes(ctx)) {

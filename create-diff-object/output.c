@@ -91,8 +91,8 @@ static int64_t meta_string(struct diff_ctx *ctx, const char *s)
 }
 
 /* Point the u64 at @off of @sec at string @s of .kpatch.strings. */
-static int meta_string_reloc(struct diff_ctx *ctx, struct elf_section *sec, uint64_t off,
-			     const char *s)
+int output_meta_string(struct diff_ctx *ctx, struct elf_section *sec, uint64_t off,
+		       const char *s)
 {
 	int64_t at = meta_string(ctx, s);
 
@@ -206,15 +206,21 @@ static int add_klp_reloc(struct diff_ctx *ctx, struct elf_section *osec, uint64_
 	if (!elf_add_reloc(ctx->out, k, (uint64_t)at + offsetof(struct kpatch_klp_reloc, dest),
 			   R_X86_64_64, elf_section_symbol(ctx->out, osec), (int64_t)offset))
 		return -1;
-	if (meta_string_reloc(ctx, k, (uint64_t)at + offsetof(struct kpatch_klp_reloc, sym_name),
+	if (output_meta_string(ctx, k, (uint64_t)at + offsetof(struct kpatch_klp_reloc, sym_name),
 			      ref->name) ||
-	    meta_string_reloc(ctx, k, (uint64_t)at + offsetof(struct kpatch_klp_reloc, obj_name),
+	    output_meta_string(ctx, k, (uint64_t)at + offsetof(struct kpatch_klp_reloc, obj_name),
 			      ref->obj))
 		return -1;
 	/* the loader insists on zero bytes where a livepatch relocation goes */
 	if (osec->buf && offset + 4 <= osec->size)
 		memset((char *)osec->buf + offset, 0, r->type == R_X86_64_64 ? 8 : 4);
 	return note_klp_symbol(ref->obj, ref->name, ref->sympos);
+}
+
+/* Provided by the patch module itself (patch-hook.c), e.g. kpatch_this_patch(). */
+static bool is_patch_module_symbol(const char *name)
+{
+	return !strncmp(name, "kpatch_", 7);
 }
 
 /* A relocation to an undefined symbol that the module loader resolves. */
@@ -243,6 +249,8 @@ static int output_external_reloc(struct diff_ctx *ctx, struct elf_section *osec,
 	const struct parent_sym *ps;
 	struct parent_ref ref;
 
+	if (is_undef_sym(t) && is_patch_module_symbol(name))
+		return output_loader_reloc(ctx, osec, offset, r, name, addend);
 	if (is_undef_sym(t)) {
 		ps = parent_find_global(ctx->parent, name);
 		if (symvers_find(ctx->symvers, name) && !(ctx->parent_is_module && ps))
@@ -380,9 +388,9 @@ static int output_func_records(struct diff_ctx *ctx)
 				   (uint64_t)at + offsetof(struct kpatch_func, new_func), R_X86_64_64,
 				   output_symbol(ctx, p), 0))
 			return -1;
-		if (meta_string_reloc(ctx, ctx->out_funcs,
+		if (output_meta_string(ctx, ctx->out_funcs,
 				      (uint64_t)at + offsetof(struct kpatch_func, old_name), ref.name) ||
-		    meta_string_reloc(ctx, ctx->out_funcs,
+		    output_meta_string(ctx, ctx->out_funcs,
 				      (uint64_t)at + offsetof(struct kpatch_func, obj_name), ref.obj))
 			return -1;
 	}
@@ -448,7 +456,7 @@ int build_output(struct diff_ctx *ctx)
 		return -1;
 	if (add_file_symbol(ctx) || create_meta_sections(ctx) || copy_included_sections(ctx) ||
 	    copy_included_relocations(ctx) || output_special_sections(ctx) ||
-	    output_func_records(ctx))
+	    output_func_records(ctx) || output_author_records(ctx))
 		goto out;
 	ret = 0;
 out:

@@ -358,7 +358,7 @@ static int compare_table(struct diff_ctx *ctx, struct special_table *pt, struct 
 		struct elf_symbol *f = pt->entries[i].func;
 		size_t no, np;
 
-		if (!f || f->status != ST_SAME || !f->twin)
+		if (!f || f->status != ST_SAME || !f->twin || f->strip)
 			continue;
 		if (!ot) {
 			f->status = f->twin->status = ST_CHANGED;
@@ -380,7 +380,8 @@ static int compare_table(struct diff_ctx *ctx, struct special_table *pt, struct 
 	for (size_t i = 0; ot && i < ot->nr; i++) {
 		struct elf_symbol *f = ot->entries[i].func;
 
-		if (f && f->twin && f->twin->status == ST_SAME && !entries_of(pt, f->twin, po, 0))
+		if (f && f->twin && f->twin->status == ST_SAME && !f->strip &&
+		    !entries_of(pt, f->twin, po, 0))
 			f->status = f->twin->status = ST_CHANGED;
 	}
 	return 0;
@@ -409,7 +410,7 @@ int compare_special_entries(struct diff_ctx *ctx)
 			for (size_t k = 0; k < otabs[i].nr; k++) {
 				struct elf_symbol *f = otabs[i].entries[k].func;
 
-				if (f && f->twin && f->twin->status == ST_SAME)
+				if (f && f->twin && f->twin->status == ST_SAME && !f->strip)
 					f->status = f->twin->status = ST_CHANGED;
 			}
 	ret = 0;

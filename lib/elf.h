@@ -113,6 +113,7 @@ struct elf_symbol {
 	enum elf_status status;		/* differ's verdict */
 	bool include;			/* differ: copy into the output */
 	bool strip;			/* differ: ignore this symbol */
+	bool forced;			/* differ: the author vouches for it */
 	void *priv;			/* free for the caller (e.g. output twin) */
 	struct elf_hnode by_name;	/* elf->sym_name_htab */
 };

@@ -55,4 +55,40 @@ struct kpatch_klp_reloc {
 	kpm_u32 sympos;		/* position among same-named symbols, 0 = unique */
 };
 
+/* Section holding struct kpatch_callback records (patch author callbacks). */
+#define KPATCH_CALLBACKS_SEC	".kpatch.callbacks"
+/* Section holding struct kpatch_state records (klp_state id/version). */
+#define KPATCH_STATES_SEC	".kpatch.states"
+
+/* When a callback runs; the klp_callbacks field it fills. */
+enum kpatch_callback_kind {
+	KPATCH_PRE_PATCH = 0,	/* int (*)(struct klp_object *), may fail the load */
+	KPATCH_POST_PATCH = 1,	/* void (*)(struct klp_object *) */
+	KPATCH_PRE_UNPATCH = 2,	/* void (*)(struct klp_object *) */
+	KPATCH_POST_UNPATCH = 3,	/* void (*)(struct klp_object *) */
+};
+
+/* A callback of the patch for one object. */
+struct kpatch_callback {
+	kpm_u64 func;		/* reloc: the callback function */
+	kpm_u64 obj_name;	/* reloc: "vmlinux" or the module's name */
+	kpm_u64 kind;		/* enum kpatch_callback_kind */
+};
+
+/* A system state the patch sets or keeps (struct klp_state). */
+struct kpatch_state {
+	kpm_u64 id;		/* klp_state.id */
+	kpm_u64 version;	/* klp_state.version */
+};
+
+/*
+ * Sections that kpatch-macros.h puts into the patched object for the
+ * differ; none of them reaches the module as such.
+ */
+#define KPATCH_IGNORE_FUNCTIONS_SEC	".kpatch.ignore.functions"	/* u64 -> function */
+#define KPATCH_IGNORE_SECTIONS_SEC	".kpatch.ignore.sections"	/* u64 -> name */
+#define KPATCH_FORCE_FUNCTIONS_SEC	".kpatch.force.functions"	/* u64 -> function */
+#define KPATCH_AUTHOR_CALLBACKS_PREFIX	".kpatch.callbacks."		/* + pre_patch ... */
+#define KPATCH_AUTHOR_STATES_SEC	".kpatch.author.states"		/* struct kpatch_state */
+
 #endif /* KPATCH_META_H */

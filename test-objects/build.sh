@@ -27,7 +27,7 @@ KFLAGS=(-O2 -std=gnu11 -ffunction-sections -fdata-sections -pg -mfentry
 	-nostdinc -fno-stack-protector -fno-asynchronous-unwind-tables -mno-sse
 	-mno-mmx -mno-sse2 -fno-common -fno-strict-aliasing
 	-fno-delete-null-pointer-checks -Wall -Wno-unused-function
-	-I"$HERE/include")
+	-I"$HERE/include" -I"$HERE/../templates")
 
 # Append the objtool-generated special sections to gcc's assembly ($1 -> $2).
 objtool_lite() {

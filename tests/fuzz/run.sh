@@ -71,19 +71,17 @@ build_targets()
 	fi
 }
 
-# Fresh copy of the golden objects (small ones only) into $build/seed/.
+# Fresh copy of the golden objects (small ones only) into $build/seed/,
+# test-objects/<case>/ORIG.o becoming <case>-ORIG.o (one tar, not a cp per
+# file: forks are slow here and this runs in every `make check`).
 copy_seeds()
 {
-	local obj name
-
 	rm -rf "$build/seed"
 	mkdir -p "$build/seed"
-	for obj in test-objects/*/ORIG.o test-objects/*/PATCHED.o; do
-		[ -f "$obj" ] || continue
-		[ "$(stat -c %s "$obj")" -le $seed_max_bytes ] || continue
-		name=$(basename "$(dirname "$obj")")-$(basename "$obj")
-		cp "$obj" "$build/seed/$name"
-	done
+	find test-objects -mindepth 2 -maxdepth 2 \( -name ORIG.o -o -name PATCHED.o \) \
+		-size -$((seed_max_bytes + 1))c -print0 |
+		tar --null -T - -cf - |
+		tar -C "$build/seed" --transform 's|^test-objects/||;s|/|-|g' -xf -
 }
 
 # Options common to every run of a target.
