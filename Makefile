@@ -75,6 +75,9 @@ install: all
 	install -m 0755 kpatch-build/kpatch-build $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 templates/* $(DESTDIR)$(PREFIX)/share/kpatch/templates/
 	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)/lib/systemd/system
+	install -m 0755 kpatch/kpatch $(DESTDIR)$(PREFIX)/sbin/
+	sed 's|/usr/local/sbin|$(PREFIX)/sbin|' kpatch/kpatch.service > $(DESTDIR)/lib/systemd/system/kpatch.service
 
 clean:
 	rm -rf build build-asan

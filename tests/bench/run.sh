@@ -177,10 +177,12 @@ saved_command()
 	[ -f "$cmdfile" ] && sed -n '1s/^\(saved\)\?cmd_[^ ]* := //p' "$cmdfile"
 }
 
-# The $nr_kernel_objs largest objects of tree $1 compiled from one C file.
+# The $nr_kernel_objs largest objects of tree $1 compiled from one C file
+# with -pg (kernel/trace/ and a few others are built without: nothing in
+# them can be live patched, and the differ would only refuse).
 largest_objects()
 {
-	local tree=$1 rel
+	local tree=$1 rel cmd
 
 	(cd "$tree" && find . -name '*.o' -type f \
 		-not -path './tools/*' -not -path './scripts/*' -not -path './usr/*' \
@@ -188,7 +190,8 @@ largest_objects()
 		-not -path '*/vdso/*' -not -name '*.mod.o' -not -name 'vmlinux.o' \
 		-printf '%s %P\n') | sort -rn | while read -r _ rel; do
 		[ -f "$tree/${rel%.o}.c" ] || continue
-		saved_command "$tree" "$rel" | grep -q -- " -c -o $rel ${rel%.o}.c" || continue
+		cmd=$(saved_command "$tree" "$rel")
+		[[ $cmd == *" -c -o $rel ${rel%.o}.c"* && $cmd == *" -pg "* ]] || continue
 		printf '%s\n' "$rel"
 	done | head -n "$nr_kernel_objs"
 }

@@ -32,6 +32,8 @@ guest_setup()
 	# CONFIG_DEVTMPFS_MOUNT does not apply to an initramfs
 	mount -t devtmpfs devtmpfs /dev 2>/dev/null
 	exec </dev/console >/dev/console 2>&1
+	# the firmware's escape sequences end without a newline: start markers on a line of their own
+	echo
 	t_mark UNAME "$(uname -r)"
 }
 

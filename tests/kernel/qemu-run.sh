@@ -28,7 +28,7 @@ timeout_s=${4:-300}
 [ -r "$initramfs" ] || die "no initramfs $initramfs"
 need_cmd qemu-system-x86_64 timeout
 
-append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4 ${KP_QEMU_APPEND:-}"
+append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4${KP_QEMU_APPEND:+ $KP_QEMU_APPEND}"
 rm -f "$log"
 timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg \
 	-m "${KP_QEMU_MEM:-512}" -smp 1 -nic none \
