@@ -27,7 +27,7 @@ tree=$("$top/tests/kernel/build-test-kernel.sh" 6.1 | tail -n1)
 [ -f "$tree/vmlinux" ] || die "no vmlinux in $tree"
 
 if [ $# -gt 0 ]; then
-	cases=("$@")
+	cases=("${@%/}")
 else
 	mapfile -t cases < <(cd "$here" && for p in */change.patch; do dirname "$p"; done)
 fi
@@ -49,39 +49,76 @@ patched_source()
 	esac
 }
 
-compile_object()
+# Compile objects (paths relative to the tree) in the private copy.
+compile_objects()
 {
-	make -C "$work/linux" ARCH=x86_64 KCFLAGS="$KCFLAGS_DIFF" "$1" >>"$log" 2>&1 ||
-		{ tail -n 30 "$log" >&2; die "compiling $1 failed"; }
+	make -C "$work/linux" ARCH=x86_64 KCFLAGS="$KCFLAGS_DIFF" -j"$(nproc)" "$@" >>"$log" 2>&1 ||
+		{ tail -n 30 "$log" >&2; die "compiling $* failed"; }
 }
 
-make_pair()
+# patch_cases apply|revert CASE...: apply or revert the change.patch of each CASE.
+patch_cases()
 {
-	local name=$1 dir=$here/$1 src obj
+	local how=$1 c
+	local args=(-d "$work/linux" -p1 --quiet)
 
-	[ -f "$dir/change.patch" ] || die "no $dir/change.patch"
-	src=$(patched_source "$dir/change.patch")
-	obj=${src%.c}.o
-	compile_object "$obj"
-	cp "$work/linux/$obj" "$dir/ORIG.o"
-	patch -d "$work/linux" -p1 --forward --quiet <"$dir/change.patch" ||
-		die "$name: change.patch does not apply"
-	compile_object "$obj"
-	cp "$work/linux/$obj" "$dir/PATCHED.o"
-	patch -d "$work/linux" -p1 -R --quiet <"$dir/change.patch" ||
-		die "$name: change.patch does not revert"
-	if cmp -s "$dir/ORIG.o" "$dir/PATCHED.o"; then
-		msg "$name: $obj (ORIG.o and PATCHED.o are identical)"
+	if [ "$how" = apply ]; then
+		args+=(--forward)
 	else
-		msg "$name: $obj"
+		args+=(-R)
 	fi
+	for c in "${@:2}"; do
+		patch "${args[@]}" <"$here/$c/change.patch" || die "$c: change.patch does not $how"
+	done
 }
+
+# obj_of[case]: the object to compile; round_of[case]: in which round its patch is
+# applied (cases that change the same file go to different rounds)
+declare -A obj_of round_of cases_of_src
+rounds=0
+for c in "${cases[@]}"; do
+	[ -f "$here/$c/change.patch" ] || die "no $here/$c/change.patch"
+	src=$(patched_source "$here/$c/change.patch")
+	obj_of[$c]=${src%.c}.o
+	round_of[$c]=$((${cases_of_src[$src]:-0} + 1))
+	cases_of_src[$src]=${round_of[$c]}
+	[ "${round_of[$c]}" -le "$rounds" ] || rounds=${round_of[$c]}
+done
 
 msg "copying $tree"
+t0=$SECONDS
 cp -a "$tree" "$work/linux"
+msg "copied in $((SECONDS - t0)) s"
+
+t0=$SECONDS
+mapfile -t objs < <(printf '%s\n' "${obj_of[@]}" | sort -u)
+compile_objects "${objs[@]}"
 for c in "${cases[@]}"; do
-	make_pair "${c%/}"
+	cp "$work/linux/${obj_of[$c]}" "$here/$c/ORIG.o"
 done
+
+for ((r = 1; r <= rounds; r++)); do
+	batch=()
+	for c in "${cases[@]}"; do
+		[ "${round_of[$c]}" = $r ] && batch+=("$c")
+	done
+	patch_cases apply "${batch[@]}"
+	objs=()
+	for c in "${batch[@]}"; do
+		objs+=("${obj_of[$c]}")
+	done
+	compile_objects "${objs[@]}"
+	for c in "${batch[@]}"; do
+		cp "$work/linux/${obj_of[$c]}" "$here/$c/PATCHED.o"
+		if cmp -s "$here/$c/ORIG.o" "$here/$c/PATCHED.o"; then
+			msg "$c: ${obj_of[$c]} (ORIG.o and PATCHED.o are identical)"
+		else
+			msg "$c: ${obj_of[$c]}"
+		fi
+	done
+	patch_cases revert "${batch[@]}"
+done
+msg "compiled in $((SECONDS - t0)) s"
 
 readelf -sW "$tree/vmlinux" | xz -9 >"$here/vmlinux.symtab.xz"
 cp "$tree/Module.symvers" "$here/Module.symvers"
