@@ -177,7 +177,7 @@ saved_command()
 	[ -f "$cmdfile" ] && sed -n '1s/^\(saved\)\?cmd_[^ ]* := //p' "$cmdfile"
 }
 
-# The $nr_kernel_objs largest objects of tree $1 compiled from one C file
+# The $2 largest objects of tree $1 compiled from one C file
 # with -pg (kernel/trace/ and a few others are built without: nothing in
 # them can be live patched, and the differ would only refuse).
 largest_objects()
@@ -193,7 +193,7 @@ largest_objects()
 		cmd=$(saved_command "$tree" "$rel")
 		[[ $cmd == *" -c -o $rel ${rel%.o}.c"* && $cmd == *" -pg "* ]] || continue
 		printf '%s\n' "$rel"
-	done | head -n "$nr_kernel_objs"
+	done | head -n "$2"
 }
 
 # compile_kernel_obj TREE REL SRC OUT: kbuild's command for REL, compiling
@@ -244,14 +244,18 @@ candidate_lines()
 	done
 }
 
-# prepare_kernel_pair TREE REL DIR: DIR/ORIG.o and DIR/PATCHED.o (cached).
+# prepare_kernel_pair TREE REL DIR: DIR/ORIG.o and DIR/PATCHED.o, cached
+# (also the verdict that REL has no usable function, e.g. a file that only
+# #includes other .c files).  Bump the recipe when this changes the result.
+kernel_pair_recipe=1
 prepare_kernel_pair()
 {
 	local tree=$1 rel=$2 dir=$3 src stamp line rc
 
-	stamp="$tree $(stat -c %Y "$tree/$rel") $(md5sum <"$0" | cut -c1-8)"
-	if [ -f "$dir/PATCHED.o" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
-		return 0
+	stamp="recipe $kernel_pair_recipe $tree $(stat -c %Y "$tree/$rel")"
+	if [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
+		[ -f "$dir/PATCHED.o" ]
+		return
 	fi
 	rm -rf "$dir"
 	mkdir -p "$dir/src"
@@ -270,13 +274,14 @@ prepare_kernel_pair()
 		printf 'line %s of %s, exit %s\n' "$line" "${rel%.o}.c" "$rc" >"$dir/change"
 		[ $rc = 0 ] && break
 	done
-	[ -f "$dir/PATCHED.o" ] || { msg "no compilable one-line change in $rel"; return 1; }
 	printf '%s\n' "$stamp" >"$dir/stamp"
+	[ -f "$dir/PATCHED.o" ] ||
+		{ msg "$rel: no function to change in its own source; taking the next object"; return 1; }
 }
 
 bench_kernel()
 {
-	local tree rel dir
+	local tree rel dir done_objs=0
 
 	[ "$nr_kernel_objs" -gt 0 ] || return 0
 	tree=$(find_tree)
@@ -286,9 +291,11 @@ bench_kernel()
 		return 0
 	fi
 	say "kernel objects of $tree (compiled once, cached in build-bench/kernel/)..."
-	for rel in $(largest_objects "$tree"); do
+	for rel in $(largest_objects "$tree" $((nr_kernel_objs * 3))); do
+		[ "$done_objs" -lt "$nr_kernel_objs" ] || break
 		dir=$bb/kernel/${rel//\//_}
 		prepare_kernel_pair "$tree" "$rel" "$dir" || continue
+		done_objs=$((done_objs + 1))
 		measure "kernel:$rel" "$dir/ORIG.o" "$dir/PATCHED.o" vmlinux "$tree/vmlinux" \
 			"$tree/Module.symvers"
 		say "  $rel: one-line change at $(cat "$dir/change")"

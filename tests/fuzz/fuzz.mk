@@ -16,7 +16,7 @@
 FUZZ_BUILD    := build-fuzz
 FUZZ_CC       := $(shell command -v clang-14 || command -v clang || echo clang)
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS   := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_CFLAGS   := -O1 -gline-tables-only -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_CPPFLAGS := -std=gnu11 -D_GNU_SOURCE -iquote lib -iquote templates \
 		 -iquote create-diff-object -DKP_VERSION=\"fuzz\"
 FUZZ_WARN     := -Wall -Wextra -Wno-missing-field-initializers
