@@ -80,7 +80,7 @@ install: all
 	sed 's|/usr/local/sbin|$(PREFIX)/sbin|' kpatch/kpatch.service > $(DESTDIR)/lib/systemd/system/kpatch.service
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz build-bench
 
 # Unit test programs of the library (tests/unit/test-*.c).
 $(BUILD)/tests/test-%: tests/unit/test-%.c $(BUILD)/libkpatch.a $(HEADERS)

@@ -58,19 +58,22 @@ guest_setup
 for m in $extra; do
 	insmod /modules/\$m || t_fail "insmod \$m"
 done
-# optional in the .check: observe, is_patched, is_unpatched
+# optional in the .check: observe, is_patched, is_unpatched; they may read T_STAGE
 type observe >/dev/null 2>&1 || observe() { :; }
 type is_patched >/dev/null 2>&1 || is_patched() { cat >/dev/null; }
 type is_unpatched >/dev/null 2>&1 || is_unpatched() { cat >/dev/null; }
 
+T_STAGE=before
 out=\$(observe 2>&1)
 t_mark BEFORE "\$out"
 echo "\$out" | is_unpatched || t_fail "before the patch: not the original behaviour"
 klp_load $name.ko $name || t_fail "klp_load $name"
+T_STAGE=patched
 out=\$(observe 2>&1)
 t_mark PATCHED "\$out"
 echo "\$out" | is_patched || t_fail "patched: the new behaviour is not seen"
 klp_unload $name || t_fail "klp_unload $name"
+T_STAGE=after
 out=\$(observe 2>&1)
 t_mark AFTER "\$out"
 echo "\$out" | is_unpatched || t_fail "after unloading: not the original behaviour"
