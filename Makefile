@@ -71,7 +71,7 @@ demo:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/kpatch \
 		$(DESTDIR)$(PREFIX)/share/kpatch/templates $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/libexec/kpatch/
+	install -m 0755 $(BINS) kpatch-build/kpatch-cc $(DESTDIR)$(PREFIX)/libexec/kpatch/
 	install -m 0755 kpatch-build/kpatch-build $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 templates/* $(DESTDIR)$(PREFIX)/share/kpatch/templates/
 	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/

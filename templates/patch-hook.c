@@ -104,7 +104,7 @@ static int check_records(void)
 	const struct kpatch_callback *cb;
 	const struct kpatch_state *st;
 
-	if (__kpatch_funcs_end == __kpatch_funcs) {
+	if (__kpatch_funcs_end - __kpatch_funcs == 0) {
 		pr_err("kpatch: %s: no functions to patch\n", THIS_MODULE->name);
 		return -EINVAL;
 	}

@@ -48,16 +48,20 @@ elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
 # before, while and after the patch is loaded.
 write_guest_init()
 {
-	local out=$1 name=$2 extra=$3
+	local out=$1 name=$2 extra=$3 patch_first=$4
 
 	cat >"$out" <<EOF
 #!/bin/sh
 . /guest-lib.sh
 guest_setup
 . /modules/test.check
-for m in $extra; do
-	insmod /modules/\$m || t_fail "insmod \$m"
-done
+load_modules()
+{
+	for m in $extra; do
+		insmod /modules/\$m || t_fail "insmod \$m"
+	done
+}
+[ "$patch_first" = yes ] || load_modules
 # optional in the .check: observe, is_patched, is_unpatched; they may read T_STAGE
 type observe >/dev/null 2>&1 || observe() { :; }
 type is_patched >/dev/null 2>&1 || is_patched() { cat >/dev/null; }
@@ -68,6 +72,7 @@ out=\$(observe 2>&1)
 t_mark BEFORE "\$out"
 echo "\$out" | is_unpatched || t_fail "before the patch: not the original behaviour"
 klp_load $name.ko $name || t_fail "klp_load $name"
+[ "$patch_first" = yes ] && load_modules
 T_STAGE=patched
 out=\$(observe 2>&1)
 t_mark PATCHED "\$out"
@@ -86,7 +91,10 @@ EOF
 boot_and_check()
 {
 	local name=$1 ko=$2 check=$3 dir=$work/$1 extra=() m rc result why t0 mod
+	local patch_first
 	shift 3
+
+	patch_first=$(directive "$check" patch-first)
 
 	mod=${ko##*/}
 	mod=${mod%.ko}
@@ -96,7 +104,8 @@ boot_and_check()
 		extra+=("$tree/$m")
 	done
 	cp "$check" "$dir/test.check"
-	write_guest_init "$dir/init" "$mod" "$(for m in "$@"; do printf '%s ' "${m##*/}"; done)"
+	write_guest_init "$dir/init" "$mod" "$(for m in "$@"; do printf '%s ' "${m##*/}"; done)" \
+		"${patch_first:-no}"
 	"$kernel/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$dir/init" "$ko" "$dir/test.check" \
 		"${extra[@]}" 2>"$dir/mkinitramfs.err" ||
 		{ show_tail "$dir/mkinitramfs.err"; fail "$name" "mkinitramfs failed"; return 1; }
