@@ -106,6 +106,11 @@ static int create_meta_sections(struct diff_ctx *ctx)
 {
 	GElf_Shdr sh = { .sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC, .sh_addralign = 1 };
 
+	GElf_Shdr note = { .sh_type = SHT_PROGBITS, .sh_addralign = 1 };
+
+	/* no executable stack (ld warns about objects without the note) */
+	if (!elf_add_section(ctx->out, ".note.GNU-stack", &note, NULL, 0))
+		return -1;
 	ctx->out_strings = elf_add_section(ctx->out, KPATCH_STRINGS_SEC, &sh, NULL, 0);
 	sh.sh_addralign = 8;
 	ctx->out_funcs = elf_add_section(ctx->out, KPATCH_FUNCS_SEC, &sh, NULL, 0);

@@ -62,10 +62,13 @@ done
 run_suite golden tests/unit/run-golden.sh build/create-diff-object
 run_suite "golden (asan)" env KP_GOLDEN_TAG=asan tests/unit/run-golden.sh build-asan/create-diff-object
 run_suite badinput tests/unit/run-badinput.sh build-asan/create-diff-object
+run_suite klp-module tests/unit/run-klp-module.sh build-asan
 [ -x tests/fuzz/run.sh ] && run_suite fuzz tests/fuzz/run.sh "${KP_FUZZ_SECONDS:-20}"
 if [ "${KP_SKIP_INTEGRATION:-0}" != 1 ]; then
 	[ -x tests/kpatch-util/run.sh ] && run_suite kpatch-util tests/kpatch-util/run.sh
 	[ -x tests/integration/run.sh ] && run_suite integration tests/integration/run.sh
+	[ -x tests/integration/run-scenarios.sh ] &&
+		run_suite scenarios tests/integration/run-scenarios.sh
 fi
 
 passed=$(grep -c "^PASS" "$log")
