@@ -10,7 +10,7 @@
 # One "PASS klp-module/<name>" or "FAIL klp-module/<name>: why" line each.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${1:-$top/build}
+bin=$(cd "${1:-$top/build}" && pwd) || exit 1
 cdo=$bin/create-diff-object
 ckm=$bin/create-klp-module
 case=$top/test-objects/cdo-29-nonexported-global
