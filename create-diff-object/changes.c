@@ -100,6 +100,25 @@ static bool merged_data_equal(const struct elf_section *a, int64_t off_a,
 	return !memcmp((char *)a->buf + off_a, (char *)b->buf + off_b, n);
 }
 
+/*
+ * A dynamic debug descriptor (struct _ddebug: four pointers, then an 18-bit
+ * lineno and the flags) records the line of its pr_debug(); lines that
+ * move above it are not a change.
+ */
+static bool ddebug_equal_but_line(const unsigned char *a, const unsigned char *b, size_t size)
+{
+	enum { LINENO_OFF = 32 };
+
+	if (size < LINENO_OFF + 4)
+		return !memcmp(a, b, size);
+	if (memcmp(a, b, LINENO_OFF) ||
+	    memcmp(a + LINENO_OFF + 4, b + LINENO_OFF + 4, size - LINENO_OFF - 4))
+		return false;
+	/* lineno is bits 0-17 of the 32-bit word; the flags above it must match */
+	return (a[LINENO_OFF + 2] & 0xfc) == (b[LINENO_OFF + 2] & 0xfc) &&
+	       a[LINENO_OFF + 3] == b[LINENO_OFF + 3];
+}
+
 /* Two never-correlated statics are equivalent when they are the same kind
  * of thing with the same contents (e.g. two __func__ strings). */
 static bool special_statics_equivalent(const struct elf_symbol *a, const struct elf_symbol *b)
@@ -114,6 +133,9 @@ static bool special_statics_equivalent(const struct elf_symbol *a, const struct 
 		return a->sec->sh.sh_type == b->sec->sh.sh_type;
 	if (a->offset + a->size > a->sec->size || b->offset + b->size > b->sec->size)
 		return false;
+	if (!strcmp(ca, "descriptor.") || !strcmp(ca, "descriptor"))
+		return ddebug_equal_but_line((unsigned char *)a->sec->buf + a->offset,
+					     (unsigned char *)b->sec->buf + b->offset, a->size);
 	return !memcmp((char *)a->sec->buf + a->offset, (char *)b->sec->buf + b->offset, a->size);
 }
 
