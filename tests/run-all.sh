@@ -69,6 +69,7 @@ if [ "${KP_SKIP_INTEGRATION:-0}" != 1 ]; then
 	[ -x tests/integration/run.sh ] && run_suite integration tests/integration/run.sh
 	[ -x tests/integration/run-scenarios.sh ] &&
 		run_suite scenarios tests/integration/run-scenarios.sh
+	[ -x tests/integration/oot/run.sh ] && run_suite oot tests/integration/oot/run.sh
 fi
 
 passed=$(grep -c "^PASS" "$log")
