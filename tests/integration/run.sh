@@ -36,6 +36,12 @@ directive()
 	sed -n "s/^#@ *$2: *//p" "$1" | head -n1
 }
 
+# directives FILE KEY: the values of every "#@ KEY: value" line, one a line.
+directives()
+{
+	sed -n "s/^#@ *$2: *//p" "$1"
+}
+
 # Show the end of a file on stderr, indented.
 show_tail()
 {
@@ -87,6 +93,15 @@ t_pass
 EOF
 }
 
+# Show the observations of a guest's console log on stderr, with the lines
+# that follow a marker (observe's output may have several lines).
+show_markers()
+{
+	awk '/^T-(BEFORE|PATCHED|AFTER|KLP): / { sub(/^T-/, ""); print "    " $0; more = 1; next }
+	     /^T-/ { more = 0 }
+	     more { print "        " $0 }' "$1" >&2
+}
+
 # boot_and_check NAME KO CHECK EXTRA...: run the guest, judge its markers.
 boot_and_check()
 {
@@ -115,7 +130,7 @@ boot_and_check()
 	rc=$?
 	msg "$name: guest ran in $(elapsed "$t0") s (qemu exit $rc)"
 	result=$(sed -n 's/^T-RESULT: //p' "$dir/console.log" | head -n1)
-	sed -n 's/^T-\(BEFORE\|PATCHED\|AFTER\|KLP\): /    \1: /p' "$dir/console.log" >&2
+	show_markers "$dir/console.log"
 	if [ "$rc" = 0 ] && [ "$result" = PASS ]; then
 		return 0
 	fi
@@ -130,17 +145,45 @@ reported_functions()
 	sed -n 's/^[^ ]*: \(changed\|new\) function: //p' "$1" | sort -u | tr '\n' ' ' | sed 's/ $//'
 }
 
+# missing_symbols KO NAME...: print the NAMEs that are not a function or
+# object symbol of the module KO (e.g. a .cold part the module must carry).
+missing_symbols()
+{
+	local ko=$1 syms n
+	shift
+
+	syms=$(readelf -sW "$ko" | awk '$4 == "FUNC" || $4 == "OBJECT" { print $8 }')
+	for n in "$@"; do
+		grep -qxF -- "$n" <<<"$syms" || printf '%s ' "$n"
+	done
+}
+
+# check_build_messages NAME CHECK OUT: every "#@ build-message" line of CHECK
+# is in the kpatch-build output OUT.
+check_build_messages()
+{
+	local name=$1 check=$2 out=$3 m
+
+	while IFS= read -r m; do
+		[ -n "$m" ] || continue
+		grep -qF -- "$m" "$out" && continue
+		show_tail "$out"
+		fail "$name" "kpatch-build did not say '$m'"
+		return 1
+	done < <(directives "$check" build-message)
+}
+
 run_patch_test()
 {
 	local name=$1 patch=$patches_dir/$1.patch check=$patches_dir/$1.check
-	local dir=$work/$1 expect_rc expect_msg expect_funcs args mods rc t0 got
+	local dir=$work/$1 expect_rc expect_funcs expect_syms args mods rc t0 got missing
 	local module=livepatch-$1
 
 	[ -f "$patch" ] || { fail "$name" "no $patch"; return 1; }
 	[ -f "$check" ] || { fail "$name" "no $check"; return 1; }
 	expect_rc=$(directive "$check" build-exit)
-	expect_msg=$(directive "$check" build-message)
 	expect_funcs=$(directive "$check" functions)
+	expect_syms=$(directive "$check" module-symbols)
 	args=$(directive "$check" build-args)
 	mods=$(directive "$check" modules)
 	mkdir -p "$dir"
@@ -165,13 +208,10 @@ run_patch_test()
 		fail "$name" "kpatch-build exit $rc, expected ${expect_rc:-0}"
 		return 1
 	fi
-	if [ -n "$expect_msg" ] && ! grep -qF -- "$expect_msg" "$dir/kpatch-build.out"; then
-		show_tail "$dir/kpatch-build.out"
-		fail "$name" "kpatch-build did not say '$expect_msg'"
-		return 1
-	fi
+	check_build_messages "$name" "$check" "$dir/kpatch-build.out" || return 1
 	if [ -n "$expect_funcs" ]; then
 		got=$(reported_functions "$dir/kpatch-build.out")
+		# shellcheck disable=SC2086  # functions is a word list
 		expect_funcs=$(printf '%s\n' $expect_funcs | sort -u | tr '\n' ' ' | sed 's/ $//')
 		[ "$got" = "$expect_funcs" ] ||
 			{ fail "$name" "changed/new functions are '$got', expected '$expect_funcs'"; return 1; }
@@ -181,6 +221,10 @@ run_patch_test()
 		return 0
 	fi
 	[ -f "$dir/$module.ko" ] || { fail "$name" "no $module.ko"; return 1; }
+	# shellcheck disable=SC2086  # module-symbols is a word list
+	missing=$(missing_symbols "$dir/$module.ko" $expect_syms)
+	[ -z "$missing" ] ||
+		{ fail "$name" "$module.ko has no symbol ${missing% }"; return 1; }
 	# shellcheck disable=SC2086
 	boot_and_check "$name" "$dir/$module.ko" "$check" $mods && pass "$name"
 }
