@@ -3,7 +3,7 @@
 #@ functions main: cmdline_proc_show kp_cb_post_patch kp_cb_post_unpatch kp_cb_pre_patch kp_cb_pre_unpatch
 
 # The callbacks' lines of the kernel log, in order, joined with ", ".
-callbacks() { dmesg | sed -n 's/.*kp-cb: //p' | awk '{ printf "%s%s", NR > 1 ? ", " : "", $0 }'; }
+callbacks() { dmesg | sed -n 's/.*kp-cb: //p' | awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $0 }'; }
 
 sc_expect "callbacks before the load: '$(callbacks)'" '[ -z "$(callbacks)" ]'
 sc_load main

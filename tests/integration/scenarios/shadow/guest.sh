@@ -2,7 +2,7 @@
 # patched proc_pid_status shows it as "KpatchShadow:" in /proc/<pid>/status,
 # the patched free_task frees it; the post-unpatch callback frees the rest
 # (klp_shadow_free_all) and logs the counts: every allocation freed.
-#@ functions main: free_task kernel_clone kp_shadow_ctor kp_shadow_dtor kp_shadow_post_unpatch kp_shadow_show proc_pid_status
+#@ functions main: free_task kernel_clone kp_shadow_ctor kp_shadow_dtor kp_shadow_post_unpatch proc_pid_status
 
 # shadow_of PID: the KpatchShadow value of a task ("" when it has none).
 shadow_of() { sed -n 's/^KpatchShadow:[[:space:]]*//p' "/proc/$1/status"; }

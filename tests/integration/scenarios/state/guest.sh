@@ -11,11 +11,13 @@
 #@ functions none: cmdline_proc_show
 
 cmdline() { cat /proc/cmdline; }
+# busybox insmod runs init_module after a failed finit_module: a refused
+# module's init runs twice, so count refusals rather than expect one line.
 refusals() { sc_dmesg_count "kp-state: s2 refused: no loaded patch set up state 7"; }
 incompatible() { sc_dmesg_has "Livepatch patch ($(sc_mod "$1")) is not compatible"; }
 
 sc_refused s2
-sc_expect "s2 alone: no refusal in the kernel log" '[ "$(refusals)" = 1 ]'
+sc_expect "s2 alone: no refusal in the kernel log" '[ "$(refusals)" -ge 1 ]'
 
 sc_load s1
 sc_expect "s1 loaded: /proc/cmdline is '$(cmdline)'" 'cmdline | grep -q " kpatch=state-s1$"'
@@ -37,6 +39,7 @@ sc_replaced s1
 sc_unload s2
 sc_expect "s2 unloaded: /proc/cmdline is '$(cmdline)'" '! cmdline | grep -q "kpatch="'
 
+before=$(refusals)
 sc_refused s2
-sc_expect "s2 after unloading everything: no second refusal" '[ "$(refusals)" = 2 ]'
+sc_expect "s2 after unloading everything: no new refusal" '[ "$(refusals)" -gt "$before" ]'
 sc_show_dmesg "kp-state|livepatch:"
