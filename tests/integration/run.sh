@@ -135,7 +135,7 @@ boot_and_check()
 		return 0
 	fi
 	why=$(sed -n 's/^T-FAIL: //p' "$dir/console.log" | head -n1)
-	grep -E '^T-DMESG|Kernel panic|BUG:|WARNING:' "$dir/console.log" | head -n 30 >&2
+	grep -E '^T-DMESG|Kernel panic|BUG:|WARNING:' "$dir/console.log" | tail -n 30 >&2
 	fail "$name" "${why:-guest ended without a result (qemu exit $rc, log $dir/console.log)}"
 }
 
@@ -300,8 +300,9 @@ main()
 {
 	local names=() n
 
-	[ -x "$top/build/create-diff-object" ] && [ -x "$top/build/create-klp-module" ] ||
+	if ! [ -x "$top/build/create-diff-object" ] || ! [ -x "$top/build/create-klp-module" ]; then
 		die "build the tools first (make)"
+	fi
 	tree=$("$kernel/build-test-kernel.sh" 6.1 | tail -n1) || die "no test kernel"
 	[ "$(id -u)" = 0 ] || die "needs root (mkinitramfs.sh)"
 	work=$(mktemp -d "${TMPDIR:-/tmp}/kpatch-integration.XXXXXX")
