@@ -221,9 +221,7 @@ static int collect_relocs(const struct elf_section *sec, uint64_t start, uint64_
 }
 
 /*
- * Functions whose second argument is always __LINE__ (sorted).  printk()
- * is not one: a constant passed to it may be a real change, so lines that
- * move under a printk(__LINE__) are kpatch-build's job (#line directives).
+ * Functions whose second argument is always __LINE__ (sorted).
  */
 static const char *const line_takers[] = {
 	"__cant_migrate",
@@ -233,23 +231,44 @@ static const char *const line_takers[] = {
 	"__might_sleep",
 };
 
-static bool is_line_taker(const char *name)
+/*
+ * Functions that are often passed __LINE__, but may as well be passed a
+ * constant that is a real change (sorted).  An immediate that differs
+ * before a call to them counts as a line only in __init code, which is
+ * never patched: there a shifted printk("%d", __LINE__) must not refuse
+ * the whole patch (kernel/params.c param_sysfs_init does exactly that).
+ */
+static const char *const maybe_line_takers[] = {
+	"__warn_printk",
+	"_printk",
+	"panic",
+	"printk",
+};
+
+static bool name_in(const char *name, const char *const *list, size_t n)
 {
-	for (size_t i = 0; i < sizeof(line_takers) / sizeof(line_takers[0]); i++)
-		if (!strcmp(name, line_takers[i]))
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(name, list[i]))
 			return true;
 	return false;
 }
 
+static bool is_line_taker(const char *name, bool lenient)
+{
+	return name_in(name, line_takers, sizeof(line_takers) / sizeof(line_takers[0])) ||
+	       (lenient && name_in(name, maybe_line_takers,
+				   sizeof(maybe_line_takers) / sizeof(maybe_line_takers[0])));
+}
+
 /* Is there a call to a line-taking function within 48 bytes after @pos? */
-static bool line_taker_call_follows(const struct reloc_span *span, uint64_t pos)
+static bool line_taker_call_follows(const struct reloc_span *span, uint64_t pos, bool lenient)
 {
 	for (size_t i = 0; i < span->nr; i++) {
 		const struct elf_reloc *r = span->relocs[i];
 
 		if (r->offset < pos || r->offset > pos + 48)
 			continue;
-		if (!is_section_sym(r->sym) && is_line_taker(r->sym->name))
+		if (!is_section_sym(r->sym) && is_line_taker(r->sym->name, lenient))
 			return true;
 	}
 	return false;
@@ -261,7 +280,7 @@ static bool line_taker_call_follows(const struct reloc_span *span, uint64_t pos)
  * loads a line number for a following call to __might_sleep() & co?
  */
 static bool is_line_immediate(const unsigned char *code, uint64_t start, uint64_t lo,
-			      uint64_t hi, const struct reloc_span *span)
+			      uint64_t hi, const struct reloc_span *span, bool lenient)
 {
 	for (uint64_t op = lo >= 4 ? lo - 4 : 0; op < lo && op >= start; op++) {
 		unsigned char b = code[op];
@@ -270,7 +289,7 @@ static bool is_line_immediate(const unsigned char *code, uint64_t start, uint64_
 			continue;
 		if (hi > op + 5)
 			continue;
-		if (line_taker_call_follows(span, op + 5))
+		if (line_taker_call_follows(span, op + 5, lenient))
 			return true;
 	}
 	return false;
@@ -279,7 +298,7 @@ static bool is_line_immediate(const unsigned char *code, uint64_t start, uint64_
 /* Compare code bytes outside relocated fields; line immediates excepted. */
 static bool code_bytes_differ(const struct elf_symbol *o, const struct elf_symbol *p,
 			      const struct reloc_span *ospan, const struct reloc_span *pspan,
-			      bool *only_lines)
+			      bool lenient, bool *only_lines)
 {
 	const unsigned char *ob = (const unsigned char *)o->sec->buf + o->offset;
 	const unsigned char *pb = (const unsigned char *)p->sec->buf + p->offset;
@@ -308,8 +327,8 @@ static bool code_bytes_differ(const struct elf_symbol *o, const struct elf_symbo
 			i++;
 		hi = i;
 		differ = true;
-		if (!is_line_immediate(pb, 0, lo, hi, pspan) ||
-		    !is_line_immediate(ob, 0, lo, hi, ospan))
+		if (!is_line_immediate(pb, 0, lo, hi, pspan, lenient) ||
+		    !is_line_immediate(ob, 0, lo, hi, ospan, lenient))
 			*only_lines = false;
 	}
 	free(mask);
@@ -339,7 +358,8 @@ static int function_changed(const struct elf_symbol *o, const struct elf_symbol 
 		if (ra->offset - o->offset != rb->offset - p->offset || !relocs_equivalent(ra, rb))
 			goto out;
 	}
-	if (code_bytes_differ(o, p, &ospan, &pspan, &only_lines) && !only_lines)
+	if (code_bytes_differ(o, p, &ospan, &pspan, is_init_sec(p->sec), &only_lines) &&
+	    !only_lines)
 		goto out;
 	*changed = false;
 out:
