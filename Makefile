@@ -22,7 +22,7 @@ HEADERS  := $(wildcard lib/*.h create-diff-object/*.h kpatch-build/*.h)
 
 BINS     := $(BUILD)/create-diff-object $(BUILD)/create-klp-module
 
-.PHONY: all deps check unit integration asan bench fuzz demo install clean
+.PHONY: all deps check unit integration scenarios asan bench fuzz demo install clean
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
@@ -54,9 +54,15 @@ check:
 
 unit: all asan
 	tests/unit/run-golden.sh
+	tests/unit/run-golden.sh build-asan/create-diff-object
+	tests/unit/run-badinput.sh build-asan/create-diff-object
+	tests/unit/run-klp-module.sh build-asan
 
 integration: all
 	tests/integration/run.sh
+
+scenarios: all
+	tests/integration/run-scenarios.sh
 
 bench: all
 	tests/bench/run.sh
