@@ -70,6 +70,7 @@ if [ "${KP_SKIP_INTEGRATION:-0}" != 1 ]; then
 	[ -x tests/integration/run-scenarios.sh ] &&
 		run_suite scenarios tests/integration/run-scenarios.sh
 	[ -x tests/integration/oot/run.sh ] && run_suite oot tests/integration/oot/run.sh
+	run_suite sigint tests/integration/run-sigint-stages.sh
 fi
 
 passed=$(grep -c "^PASS" "$log")
