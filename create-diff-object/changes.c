@@ -279,10 +279,10 @@ static bool line_taker_call_follows(const struct reloc_span *span, uint64_t pos,
  * `mov $imm32, %esi/%edx/%ecx` (b9, ba, be; r8d-r15d with a 41 prefix) that
  * loads a line number for a following call to __might_sleep() & co?
  */
-static bool is_line_immediate(const unsigned char *code, uint64_t start, uint64_t lo,
-			      uint64_t hi, const struct reloc_span *span, bool lenient)
+static bool is_line_immediate(const unsigned char *code, uint64_t lo, uint64_t hi,
+			      const struct reloc_span *span, bool lenient)
 {
-	for (uint64_t op = lo >= 4 ? lo - 4 : 0; op < lo && op >= start; op++) {
+	for (uint64_t op = lo >= 4 ? lo - 4 : 0; op < lo; op++) {
 		unsigned char b = code[op];
 
 		if (b != 0xb9 && b != 0xba && b != 0xbe && b != 0xb8)
@@ -327,8 +327,8 @@ static bool code_bytes_differ(const struct elf_symbol *o, const struct elf_symbo
 			i++;
 		hi = i;
 		differ = true;
-		if (!is_line_immediate(pb, 0, lo, hi, pspan, lenient) ||
-		    !is_line_immediate(ob, 0, lo, hi, ospan, lenient))
+		if (!is_line_immediate(pb, lo, hi, pspan, lenient) ||
+		    !is_line_immediate(ob, lo, hi, ospan, lenient))
 			*only_lines = false;
 	}
 	free(mask);

@@ -121,10 +121,8 @@ static size_t size_from_relocs(const struct elf_section *sec)
 }
 
 /* Is there a relocation at the start of every entry of size @size? */
-static bool size_fits(const struct diff_ctx *ctx, const struct elf *elf,
-		      const struct elf_section *sec, size_t size)
+static bool size_fits(const struct elf *elf, const struct elf_section *sec, size_t size)
 {
-	(void)ctx;
 	if (!size || sec->size % size)
 		return false;
 	for (uint64_t off = 0; off < sec->size; off += size)
@@ -148,11 +146,11 @@ static size_t entry_size(const struct diff_ctx *ctx, const struct elf *elf,
 			return sz;
 		error_clear();
 	}
-	if (sec->sh.sh_entsize && size_fits(ctx, elf, sec, sec->sh.sh_entsize))
+	if (sec->sh.sh_entsize && size_fits(elf, sec, sec->sh.sh_entsize))
 		return sec->sh.sh_entsize;
 	if (sp->derive_from_relocs) {
 		n = size_from_relocs(sec);
-		if (size_fits(ctx, elf, sec, n))
+		if (size_fits(elf, sec, n))
 			return n;
 	}
 	return sp->size;
