@@ -14,13 +14,16 @@ LDLIBS   += -lelf -ldw -lbsd -lz
 
 LIB_SRC  := $(wildcard lib/*.c)
 CDO_SRC  := $(wildcard create-diff-object/*.c)
-CKM_SRC  := $(wildcard kpatch-build/*.c)
+CKM_SRC  := kpatch-build/create-klp-module.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CDO_OBJ  := $(CDO_SRC:%.c=$(BUILD)/obj/%.o)
 CKM_OBJ  := $(CKM_SRC:%.c=$(BUILD)/obj/%.o)
+# One-file helpers of kpatch-build (distro mode): kpatch-build/<name>.c
+HELPERS  := kpatch-match kpatch-scan
 HEADERS  := $(wildcard lib/*.h create-diff-object/*.h kpatch-build/*.h)
 
-BINS     := $(BUILD)/create-diff-object $(BUILD)/create-klp-module
+BINS     := $(BUILD)/create-diff-object $(BUILD)/create-klp-module \
+	    $(HELPERS:%=$(BUILD)/%)
 
 .PHONY: all deps check unit integration scenarios asan bench fuzz demo install clean
 all: $(BINS)
@@ -36,6 +39,9 @@ $(BUILD)/create-diff-object: $(CDO_OBJ) $(BUILD)/libkpatch.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/create-klp-module: $(CKM_OBJ) $(BUILD)/libkpatch.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(HELPERS:%=$(BUILD)/%): $(BUILD)/%: $(BUILD)/obj/kpatch-build/%.o $(BUILD)/libkpatch.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The same tools under AddressSanitizer and UndefinedBehaviorSanitizer.

@@ -1,0 +1,556 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# distro.sh - distro mode of kpatch-build (sourced by kpatch-build).
+#
+# The target is a Debian kernel named by its ABI (6.1.0-56-amd64): the
+# running one (uname -r) or -a ABI.  Everything comes from Debian's archive
+# through apt, once, into $KP_CACHE/distro/:
+#
+#   linux-image-ABI-unsigned   vmlinuz and the modules (parents of module patches)
+#   linux-headers-ABI          the .config and Module.symvers of Debian's build
+#   linux-image-ABI-dbg        vmlinux with symbols (only that file is taken out,
+#                              and the debug files of modules when needed)
+#   linux-source-X.Y=VERSION   the source (/usr/src's when its version matches)
+#   gcc-N                      the compiler named in the kernel's config
+#
+# The source is unpacked and prepared once (olddefconfig, modules_prepare)
+# in $KP_CACHE/distro/ABI_VERSION/tree-KEY/linux.  Then only the units that
+# the patch affects are compiled, before and after the patch: a .c file is
+# its own unit; a header's units are found by kpatch-scan (a textual include
+# scan) among the units that Debian's vmlinux and modules were built from
+# (their DWARF).  Before the module is written, every function the patch
+# replaces is compared, as compiled here, with the target's (kpatch-match).
+#
+# Layout of $KP_CACHE/distro:
+#   debs/                         downloaded packages
+#   ABI_VERSION/headers/          .config, Module.symvers
+#   ABI_VERSION/image/            the unsigned image package, unpacked
+#   ABI_VERSION/vmlinux           vmlinux with symbols
+#   ABI_VERSION/units/            compile units of vmlinux and of modules
+#   ABI_VERSION/tree-KEY/linux    the prepared source tree (KEY: the source)
+#   ABI_VERSION/tree-KEY/state    what restore needs (as in the full build)
+
+# ----------------------------------------------------------------------
+# Target: which packages
+# ----------------------------------------------------------------------
+
+# The versions of package $1 in the apt sources, newest first.
+apt_versions()
+{
+	apt-cache madison "$1" 2>/dev/null |
+		awk -F'|' '{ gsub(/ /, "", $2); if ($2 != "") print $2 }' | awk '!seen[$0]++'
+}
+
+# The Debian version the running kernel says it is ("" if none).
+running_debian_version()
+{
+	sed -n 's/.* Debian \([^ ]*\) .*/\1/p' /proc/version 2>/dev/null | head -n1
+}
+
+distro_resolve_target()
+{
+	local versions running=0 want
+
+	for c in apt-cache apt-get dpkg-deb dpkg-query tar; do
+		command -v "$c" >/dev/null || fail $E_USAGE "distro mode needs $c (a Debian system)"
+	done
+	if [ -z "$opt_abi" ]; then
+		opt_abi=$(uname -r)
+		running=1
+	fi
+	abi=$opt_abi
+	[[ $abi =~ ^[0-9]+\.[0-9]+[.0-9]*[-+][A-Za-z0-9.+~-]+$ ]] ||
+		fail $E_USAGE "'$abi' is not a Debian kernel ABI name like 6.1.0-56-amd64"
+	image_pkg=linux-image-$abi-unsigned
+	mapfile -t versions < <(apt_versions "$image_pkg")
+	if [ ${#versions[@]} = 0 ]; then
+		if [ $running = 1 ]; then
+			fail $E_USAGE "the running kernel $abi is not a Debian kernel in the apt sources (no package $image_pkg): give -a ABI for a Debian kernel, or -s TREE for a kernel you built (run 'apt-get update' if the package lists are old)"
+		fi
+		fail $E_USAGE "no package $image_pkg in the apt sources: $abi is not a Debian kernel ABI, or the package lists are old (run 'apt-get update')"
+	fi
+	kver=${versions[0]}
+	want=$opt_kver
+	[ -z "$want" ] && [ $running = 1 ] && want=$(running_debian_version)
+	if [ -n "$want" ]; then
+		printf '%s\n' "${versions[@]}" | grep -qxF -- "$want" ||
+			fail $E_USAGE "$image_pkg has no version $want in the apt sources (there: ${versions[*]})"
+		kver=$want
+	elif [ ${#versions[@]} -gt 1 ]; then
+		msg "$image_pkg has ${#versions[@]} versions; using the newest, $kver (--kernel-version VERSION for another)"
+	fi
+	upstream=${kver%%-*}
+	series=$(printf '%s' "$upstream" | cut -d. -f1,2)
+	dc=$KP_CACHE/distro/${abi}_$kver
+	debs=$KP_CACHE/distro/debs
+	release=$abi
+}
+
+# ----------------------------------------------------------------------
+# Stage: fetch distro files
+# ----------------------------------------------------------------------
+
+# fetch_deb PKG VERSION: print the path of the package file, downloading
+# it into $debs first when it is not there.
+fetch_deb()
+{
+	local pkg=$1 ver=$2 f
+
+	f=$(find "$debs" -maxdepth 1 -name "${pkg}_${ver#*:}_*.deb" -print -quit)
+	if [ -z "$f" ]; then
+		msg "downloading $pkg $ver"
+		(cd "$debs" && run apt-get download -q "$pkg=$ver") ||
+			{ show_log_tail 5; fail $E_BUILD "cannot download $pkg $ver (apt-get download)"; }
+		f=$(find "$debs" -maxdepth 1 -name "${pkg}_${ver#*:}_*.deb" -print -quit)
+		[ -n "$f" ] || fail $E_BUILD "apt-get download $pkg=$ver left no package in $debs"
+	fi
+	printf '%s\n' "$f"
+}
+
+# deb_extract DEB DIR MEMBER...: take MEMBERs (./usr/...) out of DEB into DIR.
+deb_extract()
+{
+	local deb=$1 dir=$2
+	shift 2
+
+	mkdir -p "$dir"
+	run bash -c 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --occurrence "${@:3}"' \
+		_ "$deb" "$dir" "$@"
+}
+
+fetch_headers()
+{
+	local deb h=./usr/src/linux-headers-$abi
+
+	[ -f "$dc/headers/.config" ] && [ -f "$dc/headers/Module.symvers" ] && return 0
+	deb=$(fetch_deb "linux-headers-$abi" "$kver") || exit
+	rm -rf "$dc/headers.tmp"
+	deb_extract "$deb" "$dc/headers.tmp" "$h/.config" "$h/Module.symvers" ||
+		{ show_log_tail 5; fail $E_BUILD "$deb has no .config and Module.symvers"; }
+	rm -rf "$dc/headers"
+	mv "$dc/headers.tmp/$h" "$dc/headers" && rm -rf "$dc/headers.tmp"
+}
+
+fetch_image()
+{
+	local deb
+
+	[ -f "$dc/image/.complete" ] && return 0
+	deb=$(fetch_deb "$image_pkg" "$kver") || exit
+	rm -rf "$dc/image"
+	run dpkg-deb -x "$deb" "$dc/image" || fail $E_BUILD "cannot unpack $deb"
+	[ -f "$dc/image/boot/vmlinuz-$abi" ] || fail $E_BUILD "$deb has no boot/vmlinuz-$abi"
+	touch "$dc/image/.complete"
+}
+
+fetch_vmlinux()
+{
+	local deb m=./usr/lib/debug/boot/vmlinux-$abi
+
+	[ -f "$dc/vmlinux" ] && return 0
+	deb=$(fetch_deb "linux-image-$abi-dbg" "$kver") || exit
+	msg "taking vmlinux out of ${deb##*/}"
+	deb_extract "$deb" "$dc/dbg.tmp" "$m" ||
+		{ show_log_tail 5; fail $E_BUILD "$deb has no $m"; }
+	mv "$dc/dbg.tmp/$m" "$dc/vmlinux" && rm -rf "$dc/dbg.tmp"
+}
+
+# The source: --source, /usr/src's tarball when the installed
+# linux-source-X.Y is the target's version, or the package of that version.
+fetch_source()
+{
+	local pkg=linux-source-$series installed deb m
+
+	if [ -n "$opt_source" ]; then
+		[ -e "$opt_source" ] || fail $E_USAGE "no source $opt_source (--source)"
+		source_path=$(readlink -f "$opt_source")
+		source_key=$(printf '%s %s\n' "$source_path" "$(stat -c '%s %Y' "$source_path")" | sha256sum | cut -c1-12)
+		return 0
+	fi
+	source_key=debian
+	installed=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' "$pkg" 2>/dev/null)
+	if [ "$installed" = "ii  $kver" ] && [ -f "/usr/src/$pkg.tar.xz" ]; then
+		source_path=/usr/src/$pkg.tar.xz
+		return 0
+	fi
+	source_path=$dc/$pkg.tar.xz
+	[ -f "$source_path" ] && return 0
+	deb=$(fetch_deb "$pkg" "$kver") || exit
+	m=./usr/src/$pkg.tar.xz
+	deb_extract "$deb" "$dc/src.tmp" "$m" || { show_log_tail 5; fail $E_BUILD "$deb has no $m"; }
+	mv "$dc/src.tmp/$m" "$source_path" && rm -rf "$dc/src.tmp"
+}
+
+# The kernel version (6.1.192) of a kernel source folder.
+source_kernel_version()
+{
+	awk -F' *= *' '$1 == "VERSION" { v = $2 } $1 == "PATCHLEVEL" { p = $2 }
+		$1 == "SUBLEVEL" { s = $2 } END { if (v != "") print v "." p "." s }' \
+		<(head -n 6 "$1/Makefile" 2>/dev/null)
+}
+
+# The prepared source is the target's version; with --source, loudly say
+# when it is not.
+check_source_version()
+{
+	source_version=$(source_kernel_version "$copy")
+	[ -n "$source_version" ] || fail $E_USAGE "$source_path is not a kernel source (no top Makefile)"
+	[ "$source_version" = "$upstream" ] && return 0
+	[ -n "$opt_source" ] ||
+		fail $E_BUILD "$source_path is Linux $source_version, the package says $upstream"
+	warn "***"
+	warn "*** the source $source_path is Linux $source_version; $abi was built from $upstream ($kver)."
+	warn "*** Functions compiled from it may not be the ones the target runs: the match"
+	warn "*** check compares every replaced function with the target before the module is written."
+	warn "***"
+}
+
+# The files belong together: vmlinux is the ABI's and the version's, the
+# compiler is the one of the config and of vmlinux, the source is the version.
+check_distro_files()
+{
+	local banner theirs srcver
+
+	banner=$(grep -a -o -m1 "Linux version $abi ([^%]*" "$vmlinux" | head -n1)
+	[ -n "$banner" ] || fail $E_USAGE "$vmlinux is not the vmlinux of $abi (no 'Linux version $abi' in it)"
+	[[ $banner == *"Debian $kver "* ]] ||
+		fail $E_USAGE "$vmlinux is not the build $kver of $abi: it says '$banner'"
+	cc_text=$(config_value CC_VERSION_TEXT | tr -d '"')
+	distro_cc=${cc_text%% *}
+	[[ $distro_cc =~ ^[A-Za-z0-9._+-]+$ ]] ||
+		fail $E_USAGE "$config: cannot tell the compiler from CONFIG_CC_VERSION_TEXT='$cc_text'"
+	[[ $distro_cc == gcc* ]] ||
+		fail $E_REFUSED "$abi was built by '$distro_cc': only gcc-built kernels are supported"
+	if ! command -v "$distro_cc" >/dev/null; then
+		[ "$(id -u)" = 0 ] ||
+			fail $E_USAGE "$abi was built by $distro_cc, which is not installed (apt-get install $distro_cc)"
+		msg "installing $distro_cc, the compiler of $abi"
+		run apt-get install -y -q --no-install-recommends "$distro_cc" ||
+			{ show_log_tail 5; fail $E_BUILD "cannot install $distro_cc"; }
+	fi
+	cc_version=$("$distro_cc" --version 2>/dev/null | head -n1)
+	if [ "$cc_version" != "$cc_text" ] && [ $opt_skip_cc_check = 0 ]; then
+		fail $E_REFUSED "$abi was built by '$cc_text', this $distro_cc is '$cc_version': code from another compiler differs in unchanged functions (--skip-compiler-check to force)"
+	fi
+	theirs=$(readelf -p .comment "$vmlinux" 2>/dev/null |
+		sed -n 's/^ *\[ *[0-9a-f]*\] *GCC: //p' | sort -u)
+	if [ -n "$theirs" ] && [ "$theirs" != "${cc_version#* }" ] && [ $opt_skip_cc_check = 0 ]; then
+		fail $E_REFUSED "$vmlinux was built by gcc '$theirs', this is '${cc_version#* }' (--skip-compiler-check to force)"
+	fi
+}
+
+distro_fetch()
+{
+	mkdir -p "$dc" "$debs" || fail $E_BUILD "cannot create $dc"
+	exec {distro_lock_fd}>>"$dc.lock"
+	if ! flock -n "$distro_lock_fd"; then
+		msg "waiting for $dc.lock (another kpatch-build uses this kernel)"
+		flock "$distro_lock_fd"
+	fi
+	fetch_headers
+	fetch_image
+	fetch_vmlinux
+	fetch_source
+	config=$dc/headers/.config
+	vmlinux=$dc/vmlinux
+	symvers=$dc/headers/Module.symvers
+	check_config_options
+	check_distro_files
+	stage_note="$abi, Debian $kver"
+}
+
+# ----------------------------------------------------------------------
+# Stage: prepare tree
+# ----------------------------------------------------------------------
+
+# dmake TARGET... [VAR=value...]: make in the prepared tree, through the
+# compiler wrapper, with the same command line every time.
+dmake()
+{
+	local args=() envs=() a
+
+	for a in "$@"; do
+		case $a in
+		KPATCH_*=*) envs+=("$a") ;;
+		*) args+=("$a") ;;
+		esac
+	done
+	run env KPATCH_REAL_CC="$distro_cc" "${envs[@]}" make -C "$copy" -j"$opt_jobs" \
+		CC="$kpatch_cc" KERNELRELEASE="$abi" KCFLAGS="$KCFLAGS_DIFF" "${args[@]}"
+}
+
+# The CONFIG_ lines of a config, sorted.
+config_lines()
+{
+	grep '^CONFIG_' "$1" | sort
+}
+
+distro_prepare()
+{
+	local tmp diffs
+
+	cache_dir=$dc/tree-$source_key
+	copy=$cache_dir/linux
+	state=$cache_dir/state
+	tree=$copy
+	if [ -e "$state/dirty" ]; then
+		msg "the prepared tree was left patched by an earlier run"
+		restore_copy || exit $E_RESTORE
+	fi
+	if [ -e "$cache_dir/prepared" ] && [ -d "$copy" ]; then
+		check_source_version
+		stage_note="Linux $source_version, cached"
+		return 0
+	fi
+	mkdir -p "$cache_dir" || fail $E_BUILD "cannot create $cache_dir"
+	tmp=$cache_dir/linux.tmp
+	rm -rf "$tmp" "$copy"
+	mkdir -p "$tmp"
+	msg "unpacking $source_path"
+	if [ -d "$source_path" ]; then
+		run cp -a --reflink=auto "$source_path/." "$tmp/" || fail $E_BUILD "cannot copy $source_path"
+	else
+		run tar -xf "$source_path" -C "$tmp" --strip-components=1 ||
+			fail $E_BUILD "cannot unpack $source_path"
+	fi
+	mv "$tmp" "$copy"
+	check_source_version
+	cp "$config" "$copy/.config" && cp "$symvers" "$copy/Module.symvers" ||
+		fail $E_BUILD "cannot copy the config to $copy"
+	msg "preparing $copy (olddefconfig, modules_prepare)"
+	dmake olddefconfig || { show_log_tail 20; fail $E_BUILD "make olddefconfig fails in $copy"; }
+	diffs=$(diff <(config_lines "$config") <(config_lines "$copy/.config") | grep '^[<>]' | head -n 6)
+	if [ -n "$diffs" ]; then
+		[ -n "$opt_source" ] ||
+			fail $E_BUILD "the config of $abi does not stay as it is in $copy: $(tr '\n' ' ' <<<"$diffs")"
+		warn "the config of $abi changes in this source: $(tr '\n' ' ' <<<"$diffs")"
+	fi
+	dmake modules_prepare || { show_log_tail 30; fail $E_BUILD "make modules_prepare fails in $copy"; }
+	install_macros_header
+	touch "$cache_dir/prepared"
+	stage_note="Linux $source_version"
+}
+
+# ----------------------------------------------------------------------
+# Stage: find units
+# ----------------------------------------------------------------------
+
+# The source files of vmlinux's compile units, cached.
+vmlinux_units()
+{
+	local f=$dc/units/vmlinux
+
+	if ! [ -s "$f" ]; then
+		mkdir -p "$dc/units"
+		"$kpatch_scan" units "$vmlinux" 2>>"$log" | cut -f2 | sort -u >"$f.tmp" &&
+			[ -s "$f.tmp" ] || fail $E_BUILD "cannot read the compile units of $vmlinux (kpatch-scan units)"
+		mv "$f.tmp" "$f"
+	fi
+	printf '%s\n' "$f"
+}
+
+# The modules of the target (kernel/fs/binfmt_misc.ko ...).
+target_modules()
+{
+	sed -n 's|^kernel/||p' "$dc/image/lib/modules/$abi/modules.order"
+}
+
+# module_units UNIT...: for units not in vmlinux, write "unit<TAB>module.ko"
+# lines (module.ko relative to kernel/) for those a module is built from.
+# The debug files of the modules that may hold them (a module's folder is
+# the unit's or above it) come out of the -dbg package in one pass.
+module_units()
+{
+	local u d m list=() need=() deb dbgdir prefix=./usr/lib/debug/lib/modules/$abi/kernel
+	declare -A want=()
+
+	for u in "$@"; do
+		d=${u%/*}
+		while IFS= read -r m; do
+			[[ $d == "${m%/*}" || $d == "${m%/*}"/* ]] && want[$m]=1
+		done < <(target_modules)
+	done
+	mkdir -p "$dc/units/modules"
+	for m in "${!want[@]}"; do
+		list+=("$m")
+		[ -f "$dc/units/modules/$m.units" ] || need+=("$m")
+	done
+	if [ ${#need[@]} -gt 0 ]; then
+		deb=$(fetch_deb "linux-image-$abi-dbg" "$kver") || exit
+		dbgdir=$work/dbg
+		msg "reading the compile units of ${#need[@]} module(s) from ${deb##*/}"
+		deb_extract "$deb" "$dbgdir" "${need[@]/#/$prefix/}" ||
+			{ show_log_tail 5; fail $E_BUILD "cannot take the debug files of ${need[*]} out of $deb"; }
+		for m in "${need[@]}"; do
+			mkdir -p "$dc/units/modules/${m%/*}"
+			"$kpatch_scan" units "$dbgdir/$prefix/$m" 2>>"$log" | cut -f2 | sort -u \
+				>"$dc/units/modules/$m.units.tmp" ||
+				fail $E_BUILD "cannot read the compile units of $m (kpatch-scan units)"
+			mv "$dc/units/modules/$m.units.tmp" "$dc/units/modules/$m.units"
+		done
+		rm -rf "$dbgdir"
+	fi
+	for m in "${list[@]}"; do
+		for u in "$@"; do
+			grep -qxF -- "$u" "$dc/units/modules/$m.units" && printf '%s\t%s\n' "$u" "$m"
+		done
+	done
+}
+
+# Record the parent of each unit: $work/units has "object<TAB>parent<TAB>file"
+# lines, file being vmlinux or the module the parent symbols come from.
+distro_find_units()
+{
+	local f direct=() headers=() cands=() vm others=() u n nv nm ignored=0
+	declare -A seen=() mod_of=()
+
+	check_patches_apply
+	for f in "${touched[@]}"; do
+		case $f in
+		*.c) [ -e "$copy/$f" ] ||
+			fail $E_REFUSED "$f is a new source file: kpatch cannot add new objects"
+		     direct+=("$f") ;;
+		*.h) [ -e "$copy/$f" ] && headers+=("$f") ;;
+		Documentation/*|*.rst|*.txt|MAINTAINERS) ignored=$((ignored + 1)) ;;
+		*) fail $E_REFUSED "$f: only changes to .c and .h files can be built against a distribution kernel (--full-build builds the whole kernel)" ;;
+		esac
+	done
+	cands=("${direct[@]}")
+	if [ ${#headers[@]} -gt 0 ]; then
+		mapfile -t -O ${#cands[@]} cands < <("$kpatch_scan" includers "$copy" "${headers[@]}" 2>>"$log") ||
+			fail $E_BUILD "kpatch-scan includers failed (log: $log)"
+		msg "${headers[*]}: included by $(( ${#cands[@]} - ${#direct[@]} )) .c files of the tree"
+	fi
+	vm=$(vmlinux_units)
+	: >"$work/units"
+	for u in "${cands[@]}"; do
+		[ -n "${seen[$u]:-}" ] && continue
+		seen[$u]=1
+		if grep -qxF -- "$u" "$vm"; then
+			printf '%s\tvmlinux\t%s\n' "${u%.c}.o" "$vmlinux" >>"$work/units"
+		else
+			others+=("$u")
+		fi
+	done
+	if [ ${#others[@]} -gt 0 ]; then
+		while IFS=$'\t' read -r u f; do
+			[ -n "${mod_of[$u]:-}" ] &&
+				fail $E_REFUSED "$u is built into two modules, ${mod_of[$u]} and $f: not supported"
+			mod_of[$u]=$f
+		done < <(module_units "${others[@]}")
+		for u in "${others[@]}"; do
+			f=${mod_of[$u]:-}
+			if [ -z "$f" ]; then
+				# a .c the patch changes must be built; an includer may not be
+				printf '%s\n' "${direct[@]}" | grep -qxF -- "$u" &&
+					fail $E_REFUSED "$u is not built into $abi (neither in vmlinux nor in a module): nothing to patch"
+				continue
+			fi
+			n=${f##*/}
+			n=${n%.ko}
+			printf '%s\t%s\t%s\n' "${u%.c}.o" "${n//-/_}" "$dc/image/lib/modules/$abi/kernel/$f" >>"$work/units"
+		done
+	fi
+	nv=$(awk -F'\t' '$2 == "vmlinux"' "$work/units" | wc -l)
+	nm=$(awk -F'\t' '$2 != "vmlinux"' "$work/units" | wc -l)
+	[ $((nv + nm)) -gt 0 ] ||
+		fail $E_NOCHANGE "the patches change no unit that $abi is built from"
+	[ $((nv + nm)) -gt 400 ] &&
+		warn "the patches affect $((nv + nm)) units: each is compiled twice"
+	stage_note="$((nv + nm)) units: $nv in vmlinux, $nm in modules"
+}
+
+# ----------------------------------------------------------------------
+# Stages: build original objects, build patched objects
+# ----------------------------------------------------------------------
+
+distro_objects()
+{
+	cut -f1 "$work/units"
+}
+
+distro_build_orig()
+{
+	mapfile -t objs < <(distro_objects)
+	dmake "${objs[@]}" ||
+		{ show_log_tail 30; fail $E_BUILD "the original units do not build in $copy"; }
+	stage_note="${#objs[@]} units"
+}
+
+distro_build_patched()
+{
+	local p
+
+	save_sources
+	touch "$state/dirty"
+	for p in "${patches[@]}"; do
+		run patch -p1 --batch --forward --no-backup-if-mismatch -r - -d "$copy" -i "$p" ||
+			{ show_log_tail 10; fail $E_USAGE "${p##*/} does not apply to $copy"; }
+	done
+	mapfile -t objs < <(distro_objects)
+	# the patched code may use symbols of the patch module (kpatch-macros.h)
+	dmake "${objs[@]}" KPATCH_RECORD="$state/record" KPATCH_TREE="$copy" \
+		KPATCH_ORIG_DIR="$state/obj" ||
+		{ show_log_tail 30; fail $E_BUILD "the patched units do not build"; }
+	collect_objects
+	stage_note="$(wc -l <"$work/changed") recompiled"
+}
+
+# ----------------------------------------------------------------------
+# Stages: diff objects, check target match
+# ----------------------------------------------------------------------
+
+distro_diff_objects()
+{
+	local rel parent file
+
+	declare -gA obj_module=() obj_target=()
+	while IFS=$'\t' read -r rel parent file; do
+		obj_target[$rel]=$file
+		[ "$parent" = vmlinux ] || obj_module[$rel]=$parent
+	done <"$work/units"
+	: >"$work/diff-outputs"
+	: >"$work/diff-pairs"
+	while IFS= read -r rel; do
+		[ -n "${obj_target[$rel]:-}" ] ||
+			fail $E_REFUSED "$rel was recompiled but is not one of the units of the patch"
+		diff_one "$rel"
+	done <"$work/changed"
+	[ -s "$work/diff-outputs" ] ||
+		fail $E_NOCHANGE "no functional changes in $(wc -l <"$work/changed") recompiled objects"
+	stage_note="$(wc -l <"$work/diff-outputs") of $(wc -l <"$work/changed") objects changed"
+}
+
+# Each function the patch replaces, as compiled here, against the target's.
+distro_match()
+{
+	local rel out target rc funcs=0 bad=0
+
+	while IFS=$'\t' read -r rel out target; do
+		printf '\n$ kpatch-match -F %s %s %s\n' "$out" "$rel" "$target" >>"$log"
+		"$kpatch_match" -d -F "$out" "$state/obj/$rel" "$target" >"$out.match" 2>&1
+		rc=$?
+		cat "$out.match" >>"$log"
+		funcs=$((funcs + $(grep -c ': matches ' "$out.match")))
+		case $rc in
+		0) ;;
+		2) grep 'error:' "$out.match" | sed 's/^/    /' >&2
+		   bad=$((bad + 1)) ;;
+		*) sed 's/^/    /' "$out.match" >&2
+		   fail $E_BUILD "kpatch-match failed on $rel (exit $rc)" ;;
+		esac
+	done <"$work/diff-pairs"
+	if [ $bad -gt 0 ]; then
+		if [ $opt_skip_match = 1 ]; then
+			warn "***"
+			warn "*** --skip-match-check: $bad object(s) do not match $abi; the module is written anyway"
+			warn "*** and replaces functions with code compiled from a different source, config or compiler."
+			warn "***"
+			stage_note="MISMATCH ignored"
+			return 0
+		fi
+		fail $E_REFUSED "the functions above, compiled here, differ from $abi's: the source, config or compiler is not the one $abi was built from (Debian $kver, $cc_text); --skip-match-check to write the module anyway"
+	fi
+	stage_note="$funcs functions match $abi"
+}
