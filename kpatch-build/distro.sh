@@ -223,11 +223,13 @@ check_distro_files()
 	[[ $distro_cc == gcc* ]] ||
 		fail $E_REFUSED "$abi was built by '$distro_cc': only gcc-built kernels are supported"
 	if ! command -v "$distro_cc" >/dev/null; then
+		# x86_64-linux-gnu-gcc-12 comes with the package gcc-12
+		local pkg=${distro_cc#x86_64-linux-gnu-}
 		[ "$(id -u)" = 0 ] ||
-			fail $E_USAGE "$abi was built by $distro_cc, which is not installed (apt-get install $distro_cc)"
-		msg "installing $distro_cc, the compiler of $abi"
-		run apt-get install -y -q --no-install-recommends "$distro_cc" ||
-			{ show_log_tail 5; fail $E_BUILD "cannot install $distro_cc"; }
+			fail $E_USAGE "$abi was built by $distro_cc, which is not installed (apt-get install $pkg)"
+		msg "installing $pkg, the compiler of $abi"
+		run apt-get install -y -q --no-install-recommends "$pkg" ||
+			{ show_log_tail 5; fail $E_BUILD "cannot install $pkg"; }
 	fi
 	cc_version=$("$distro_cc" --version 2>/dev/null | head -n1)
 	if [ "$cc_version" != "$cc_text" ] && [ $opt_skip_cc_check = 0 ]; then
@@ -356,6 +358,32 @@ target_modules()
 	sed -n 's|^kernel/||p' "$dc/image/lib/modules/$abi/modules.order"
 }
 
+# The target's module M (kernel/M of the image) as an ELF file: compressed
+# modules (6.12: .ko.xz) are decompressed once into $dc/ko/.
+target_module_file()
+{
+	local m=$1 base=$dc/image/lib/modules/$abi/kernel/$1 out=$dc/ko/$1
+
+	if [ -f "$base" ]; then
+		printf '%s\n' "$base"
+		return 0
+	fi
+	if ! [ -f "$out" ]; then
+		mkdir -p "${out%/*}"
+		if [ -f "$base.xz" ]; then
+			xz -dc "$base.xz" >"$out.tmp"
+		elif [ -f "$base.zst" ]; then
+			zstd -qdc "$base.zst" >"$out.tmp"
+		elif [ -f "$base.gz" ]; then
+			gzip -dc "$base.gz" >"$out.tmp"
+		else
+			false
+		fi || fail $E_BUILD "cannot find or decompress the module $base"
+		mv "$out.tmp" "$out"
+	fi
+	printf '%s\n' "$out"
+}
+
 # module_units UNIT...: for units not in vmlinux, write "unit<TAB>module.ko"
 # lines (module.ko relative to kernel/) for those a module is built from.
 # The debug files of the modules that may hold them (a module's folder is
@@ -449,7 +477,7 @@ distro_find_units()
 			fi
 			n=${f##*/}
 			n=${n%.ko}
-			printf '%s\t%s\t%s\n' "${u%.c}.o" "${n//-/_}" "$dc/image/lib/modules/$abi/kernel/$f" >>"$work/units"
+			printf '%s\t%s\t%s\n' "${u%.c}.o" "${n//-/_}" "$(target_module_file "$f")" >>"$work/units"
 		done
 	fi
 	nv=$(awk -F'\t' '$2 == "vmlinux"' "$work/units" | wc -l)

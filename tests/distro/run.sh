@@ -1,0 +1,202 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# End-to-end tests of kpatch-build's distro mode: patches built against
+# Debian's own kernel (kpatch-build -a ABI), then Debian's vmlinuz from the
+# -unsigned image package (unpacked by kpatch-build, never installed) booted
+# under qemu with a busybox initramfs: load the module, see the new
+# behaviour, unload, see the old one.
+#
+# Usage: tests/distro/run.sh [NAME...]
+#
+# NAME is a test of tests/distro/patches/ or, for a patch that applies to the
+# same source, of tests/integration/patches/ (NAME.patch and NAME.check; the
+# .check format is in tests/kernel/patch-test-lib.sh; "#@ target:" picks the
+# kernel, default 6.1).  Targets, found by version in the apt sources (the
+# archive moves on, so never by a fixed name):
+#   6.1         the amd64 image whose version is the newest linux-source-6.1
+#   6.12-older  the oldest 6.12 amd64 image whose version differs from the
+#               installed linux-source-6.12 (for the build-matches-target check)
+# Also: "not-debian" (the running kernel, when it is not a Debian one, is
+# refused with a clear message).
+#
+# The 6.1 target is built from a cold cache: a fresh KP_CACHE for this run
+# (downloads are shared with $KP_CACHE/distro/debs, the rest is not), removed
+# at the end.  KP_DISTRO_WARM=1 uses the normal cache instead.
+# Prints "PASS distro/NAME" or "FAIL distro/NAME: reason" per test and ends
+# with "N passed, N failed".
+
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=SCRIPTDIR/../../scripts/lib/common.sh
+. "$top/scripts/lib/common.sh"
+# shellcheck source=SCRIPTDIR/../kernel/patch-test-lib.sh
+. "$top/tests/kernel/patch-test-lib.sh"
+
+DEFAULT_TESTS=(
+	01-cmdline-string	# a .c change in vmlinux (integration's patch)
+	d1-header-fdinfo	# a header change: 2 units found by the include scan
+	10-new-function		# a new function (integration's patch)
+	d2-module-binfmt-misc	# a module target
+	16-refuse-init-function	# must fail: a changed __init function
+	d3-mismatch-6.12-stat	# must fail: the match check (6.12 source vs older image)
+	not-debian		# must fail: the running kernel is not Debian's
+)
+
+kpatch_build=$top/kpatch-build/kpatch-build
+jobs=${KP_JOBS:-$(nproc)}
+passed=0
+failed=0
+guest_mem=1024
+
+pass() { echo "PASS distro/$1"; passed=$((passed + 1)); }
+fail() { echo "FAIL distro/$1: $2"; failed=$((failed + 1)); return 1; }
+
+# The versions of package $1 in the apt sources, newest first.
+apt_versions()
+{
+	apt-cache madison "$1" 2>/dev/null |
+		awk -F'|' '{ gsub(/ /, "", $2); if ($2 != "") print $2 }' | awk '!seen[$0]++'
+}
+
+# The amd64 image ABIs of series $1 (6.1, 6.12) with version $2.
+abis_of_version()
+{
+	local series=$1 ver=$2 pkg
+
+	apt-cache search --names-only "^linux-image-${series//./\\.}\\.[0-9]+[-+][^ ]*-amd64-unsigned\$" |
+		awk '{ print $1 }' | grep -v -- '-cloud-\|-rt-' | while IFS= read -r pkg; do
+		apt_versions "$pkg" | grep -qxF -- "$ver" || continue
+		pkg=${pkg#linux-image-}
+		printf '%s\n' "${pkg%-unsigned}"
+	done
+}
+
+# target_abi TARGET: print "ABI VERSION" of a test target.
+target_abi()
+{
+	local ver installed abi v
+
+	case $1 in
+	6.1)
+		ver=$(apt_versions linux-source-6.1 | head -n1)
+		abi=$(abis_of_version 6.1 "$ver" | head -n1)
+		;;
+	6.12-older)
+		installed=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null)
+		abi=
+		while IFS= read -r v; do
+			[ "$v" = "$installed" ] && continue
+			abi=$(abis_of_version 6.12 "$v" | head -n1)
+			ver=$v
+			[ -n "$abi" ] && break
+		done < <(apt_versions linux-source-6.12 | tac)
+		;;
+	*) return 1 ;;
+	esac
+	[ -n "$abi" ] || return 1
+	printf '%s %s\n' "$abi" "$ver"
+}
+
+# test_file NAME EXT: the test's file, from this suite or integration's.
+test_file()
+{
+	if [ -f "$here/patches/$1.$2" ]; then
+		printf '%s\n' "$here/patches/$1.$2"
+	else
+		printf '%s\n' "$top/tests/integration/patches/$1.$2"
+	fi
+}
+
+# The cache of a target: the cold one for 6.1 (unless KP_DISTRO_WARM=1).
+target_cache()
+{
+	if [ "$1" = 6.1 ] && [ "${KP_DISTRO_WARM:-0}" != 1 ]; then
+		printf '%s\n' "$cold_cache"
+	else
+		printf '%s\n' "$KP_CACHE"
+	fi
+}
+
+run_patch_test()
+{
+	local name=$1 patch check target abi ver cache dir=$work/$1 args mods rc t0
+	local module=livepatch-${1//./-}
+
+	patch=$(test_file "$name" patch)
+	check=$(test_file "$name" check)
+	[ -f "$patch" ] && [ -f "$check" ] || { fail "$name" "no $name.patch and .check"; return 1; }
+	target=$(directive "$check" target)
+	target=${target:-6.1}
+	read -r abi ver < <(target_abi "$target") ||
+		{ fail "$name" "no Debian kernel for target $target in the apt sources"; return 1; }
+	cache=$(target_cache "$target")
+	args=$(directive "$check" build-args)
+	mods=$(directive "$check" modules)
+	mkdir -p "$dir"
+	msg "$name: kpatch-build -a $abi --kernel-version $ver (cache $cache)"
+	t0=$(date +%s.%N)
+	# shellcheck disable=SC2086  # build-args is a word list
+	KP_CACHE=$cache "$kpatch_build" -a "$abi" --kernel-version "$ver" -j "$jobs" \
+		-n "$module" -o "$dir" $args "$patch" >"$dir/kpatch-build.out" 2>&1
+	rc=$?
+	msg "$name: kpatch-build exit $rc in $(elapsed "$t0") s"
+	grep -E '^kpatch-build: [a-z ]+ \(' "$dir/kpatch-build.out" | sed 's/^/    /' >&2
+	check_build_result "$name" "$check" "$dir/kpatch-build.out" "$rc" || return 1
+	if [ "$(directive "$check" build-exit)" ]; then
+		pass "$name"
+		return 0
+	fi
+	[ -f "$dir/$module.ko" ] || { fail "$name" "no $module.ko"; return 1; }
+	guest_kernel=$cache/distro/${abi}_$ver/image/boot/vmlinuz-$abi
+	guest_module_dir=$cache/distro/${abi}_$ver/image/lib/modules/$abi/kernel
+	# shellcheck disable=SC2086  # modules is a word list
+	boot_and_check "$name" "$dir/$module.ko" "$check" $mods && pass "$name"
+}
+
+# The running kernel, when it is not a Debian one, is refused with exit 1
+# and a message that says what to do.
+run_not_debian_test()
+{
+	local name=not-debian out=$work/not-debian.out rc
+
+	if [ -n "$(apt_versions "linux-image-$(uname -r)-unsigned")" ]; then
+		echo "SKIP distro/$name: the running kernel $(uname -r) is a Debian kernel"
+		return 0
+	fi
+	"$kpatch_build" -n lp-not-debian -o "$work" "$(test_file 01-cmdline-string patch)" \
+		>"$out" 2>&1
+	rc=$?
+	[ $rc = 1 ] || { show_tail "$out"; fail "$name" "exit $rc, expected 1"; return 1; }
+	grep -q "the running kernel $(uname -r) is not a Debian kernel.*-a ABI.*-s TREE" "$out" ||
+		{ show_tail "$out"; fail "$name" "no clear message"; return 1; }
+	[ "$(wc -l <"$out")" -le 3 ] || { show_tail "$out"; fail "$name" "more than a short error"; return 1; }
+	pass "$name"
+}
+
+main()
+{
+	local tests=("$@") t
+
+	[ ${#tests[@]} -gt 0 ] || tests=("${DEFAULT_TESTS[@]}")
+	need_cmd apt-cache apt-get dpkg-deb qemu-system-x86_64
+	work=$(mktemp -d "${TMPDIR:-/tmp}/kpatch-distro.XXXXXX")
+	mkdir -p "$KP_CACHE/distro/debs"
+	cold_cache=$(mktemp -d "$KP_CACHE/cold-distro.XXXXXX")
+	mkdir -p "$cold_cache/distro"
+	ln -s "$KP_CACHE/distro/debs" "$cold_cache/distro/debs"
+	# shellcheck disable=SC2064  # expand now
+	trap "rm -rf '$cold_cache'; [ '${KP_DISTRO_KEEP:-0}' = 1 ] || rm -rf '$work'" EXIT
+	make -s -C "$top" all || { fail build "make all failed"; exit 1; }
+	for t in "${tests[@]}"; do
+		case $t in
+		not-debian) run_not_debian_test ;;
+		*) run_patch_test "$t" ;;
+		esac
+	done
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+}
+
+main "$@"
