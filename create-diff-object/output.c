@@ -150,6 +150,35 @@ static long object_file_group(struct diff_ctx *ctx)
 	return ctx->file_group;
 }
 
+/*
+ * A module stripped of its FILE symbols (distribution modules are: strip
+ * --strip-debug drops them) has all its locals in group 0: a name is found
+ * only when it is unique in the module.
+ */
+static bool is_stripped_module(const struct parent_symtab *parent)
+{
+	return parent->is_module && parent->nr_files <= 1;
+}
+
+static int resolve_stripped_module_local(struct diff_ctx *ctx, const struct elf_symbol *o,
+					 struct parent_ref *ref)
+{
+	const struct parent_sym *ps = parent_find_local(ctx->parent, 0, o->name);
+	size_t n = parent_count_local(ctx->parent, 0, o->name);
+
+	if (!ps)
+		return error_at(ctx->orig_name, o->name, 0,
+				"local symbol not found in the parent (%s), so it cannot be "
+				"referenced; it may have been inlined or discarded in the kernel",
+				ctx->parent->path);
+	if (n > 1)
+		return error_at(ctx->orig_name, o->name, 0,
+				"the parent module (%s) has no FILE symbols and %zu local symbols "
+				"of this name: cannot tell which one this object's is", ctx->parent->path, n);
+	ref->sympos = ps->sympos;
+	return 0;
+}
+
 /* Find the parent's copy of unchanged symbol @p (PATCHED.o; its twin is
  * what the kernel has).  Returns 0 and fills @ref, or -1. */
 static int resolve_parent_symbol(struct diff_ctx *ctx, const struct elf_symbol *p,
@@ -171,6 +200,8 @@ static int resolve_parent_symbol(struct diff_ctx *ctx, const struct elf_symbol *
 		ref->sympos = ps->sympos;
 		return 0;
 	}
+	if (is_stripped_module(ctx->parent))
+		return resolve_stripped_module_local(ctx, o, ref);
 	group = object_file_group(ctx);
 	if (group < 0)
 		return -1;

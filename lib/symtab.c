@@ -717,6 +717,20 @@ const struct parent_sym *parent_find_local(const struct parent_symtab *st,
 	return found;
 }
 
+size_t parent_count_local(const struct parent_symtab *st, unsigned int file, const char *name)
+{
+	struct elf_hnode *node;
+	struct parent_sym *s;
+	size_t n = 0;
+
+	for_each_sym_named(st, name, s, node) {
+		if (s->file == file && s->bind == STB_LOCAL && s->defined &&
+		    s->type != STT_FILE && s->type != STT_SECTION)
+			n++;
+	}
+	return n;
+}
+
 /* How many of @locals group @file defines (each name counted once). */
 static size_t count_group_hits(const struct parent_symtab *st, unsigned int file,
 			       const char *const *locals, size_t nr_locals)

@@ -71,6 +71,8 @@ size_t parent_count_name(const struct parent_symtab *st, const char *name);
  */
 long parent_find_file_group(const struct parent_symtab *st, const char *file_name,
 			    const char *const *locals, size_t nr_locals);
+/* How many locals named @name FILE group @file defines. */
+size_t parent_count_local(const struct parent_symtab *st, unsigned int file, const char *name);
 /* The local @name defined in FILE group @file, or NULL. */
 const struct parent_sym *parent_find_local(const struct parent_symtab *st,
 					   unsigned int file, const char *name);
