@@ -25,7 +25,7 @@ HEADERS  := $(wildcard lib/*.h create-diff-object/*.h kpatch-build/*.h)
 BINS     := $(BUILD)/create-diff-object $(BUILD)/create-klp-module \
 	    $(HELPERS:%=$(BUILD)/%)
 
-.PHONY: all deps check unit integration scenarios asan bench fuzz demo install clean
+.PHONY: all deps check unit integration scenarios distro asan bench fuzz demo install clean
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
@@ -63,12 +63,18 @@ unit: all asan
 	tests/unit/run-golden.sh build-asan/create-diff-object
 	tests/unit/run-badinput.sh build-asan/create-diff-object
 	tests/unit/run-klp-module.sh build-asan
+	tests/unit/run-match.sh build-asan
+	tests/unit/run-scan.sh build-asan
 
 integration: all
 	tests/integration/run.sh
 
 scenarios: all
 	tests/integration/run-scenarios.sh
+
+# Distro mode against Debian's own kernel (downloads ~2.3 GB once, cached).
+distro: all
+	tests/distro/run.sh
 
 bench: all
 	tests/bench/run.sh
@@ -84,6 +90,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/kpatch \
 		$(DESTDIR)$(PREFIX)/share/kpatch/templates $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BINS) kpatch-build/kpatch-cc $(DESTDIR)$(PREFIX)/libexec/kpatch/
+	install -m 0644 kpatch-build/distro.sh $(DESTDIR)$(PREFIX)/libexec/kpatch/
 	install -m 0755 kpatch-build/kpatch-build $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 templates/* $(DESTDIR)$(PREFIX)/share/kpatch/templates/
 	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/

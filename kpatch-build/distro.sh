@@ -220,7 +220,7 @@ check_distro_files()
 	distro_cc=${cc_text%% *}
 	[[ $distro_cc =~ ^[A-Za-z0-9._+-]+$ ]] ||
 		fail $E_USAGE "$config: cannot tell the compiler from CONFIG_CC_VERSION_TEXT='$cc_text'"
-	[[ $distro_cc == gcc* ]] ||
+	[[ $distro_cc == gcc* || $distro_cc == *-gcc* ]] ||
 		fail $E_REFUSED "$abi was built by '$distro_cc': only gcc-built kernels are supported"
 	if ! command -v "$distro_cc" >/dev/null; then
 		# x86_64-linux-gnu-gcc-12 comes with the package gcc-12
@@ -557,7 +557,7 @@ distro_match()
 
 	while IFS=$'\t' read -r rel out target; do
 		printf '\n$ kpatch-match -F %s %s %s\n' "$out" "$rel" "$target" >>"$log"
-		"$kpatch_match" -d -F "$out" "$state/obj/$rel" "$target" >"$out.match" 2>&1
+		(cd "$state/obj" && "$kpatch_match" -d -F "$out" "$rel" "$target") >"$out.match" 2>&1
 		rc=$?
 		cat "$out.match" >>"$log"
 		funcs=$((funcs + $(grep -c ': matches ' "$out.match")))

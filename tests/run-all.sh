@@ -63,6 +63,10 @@ run_suite golden tests/unit/run-golden.sh build/create-diff-object
 run_suite "golden (asan)" env KP_GOLDEN_TAG=asan tests/unit/run-golden.sh build-asan/create-diff-object
 run_suite badinput tests/unit/run-badinput.sh build-asan/create-diff-object
 run_suite klp-module tests/unit/run-klp-module.sh build-asan
+run_suite match tests/unit/run-match.sh build
+run_suite "match (asan)" tests/unit/run-match.sh build-asan
+run_suite scan tests/unit/run-scan.sh build
+run_suite "scan (asan)" tests/unit/run-scan.sh build-asan
 [ -x tests/fuzz/run.sh ] && run_suite fuzz tests/fuzz/run.sh "${KP_FUZZ_SECONDS:-20}"
 if [ "${KP_SKIP_INTEGRATION:-0}" != 1 ]; then
 	[ -x tests/kpatch-util/run.sh ] && run_suite kpatch-util tests/kpatch-util/run.sh
@@ -71,6 +75,7 @@ if [ "${KP_SKIP_INTEGRATION:-0}" != 1 ]; then
 		run_suite scenarios tests/integration/run-scenarios.sh
 	[ -x tests/integration/oot/run.sh ] && run_suite oot tests/integration/oot/run.sh
 	run_suite sigint tests/integration/run-sigint-stages.sh
+	run_suite distro tests/distro/run.sh
 fi
 
 passed=$(grep -c "^PASS" "$log")
