@@ -446,8 +446,13 @@ distro_find_units()
 	done
 	cands=("${direct[@]}")
 	if [ ${#headers[@]} -gt 0 ]; then
-		mapfile -t -O ${#cands[@]} cands < <("$kpatch_scan" includers "$copy" "${headers[@]}" 2>>"$log") ||
-			fail $E_BUILD "kpatch-scan includers failed (log: $log)"
+		"$kpatch_scan" includers -v "$copy" "${headers[@]}" >"$work/includers" 2>"$work/includers.err" ||
+			{ cat "$work/includers.err" >>"$log"; fail $E_BUILD "kpatch-scan includers failed (log: $log)"; }
+		cat "$work/includers.err" >>"$log"
+		f=$(sed -n 's/^kpatch-scan: \(.*\) is included by every unit.*/\1/p' "$work/includers.err" | head -n1)
+		[ -z "$f" ] ||
+			fail $E_REFUSED "$f reaches every unit of the kernel (through the compiler's -include): a change to it means rebuilding the whole kernel (--full-build)"
+		mapfile -t -O ${#cands[@]} cands <"$work/includers"
 		msg "${headers[*]}: included by $(( ${#cands[@]} - ${#direct[@]} )) .c files of the tree"
 	fi
 	vm=$(vmlinux_units)

@@ -3,15 +3,30 @@
 #
 # End-to-end tests of kpatch-build on the small test kernel (see README.md).
 #
-# Usage: tests/integration/run.sh [NAME...]
+# Usage: [KP_TEST_KERNEL=6.1|6.12] tests/integration/run.sh [NAME...]
 #
 # NAME is a patch of tests/integration/patches/ without .patch, or
-# "sigint-restore".  Default: every patch, then sigint-restore.
-# Prints "PASS integration/NAME" or "FAIL integration/NAME: reason" per test
-# and ends with "N passed, N failed"; exit 0 when all passed.
+# "sigint-restore".  Prints "PASS integration/NAME" or "FAIL
+# integration/NAME: reason" per test and ends with "N passed, N failed";
+# exit 0 when all passed.
+#
+# Kernel series: KP_TEST_KERNEL (default 6.1) picks the test kernel of
+# tests/kernel/build-test-kernel.sh.  With another series than 6.1 the tests
+# are named integration-SERIES/NAME (e.g. "PASS integration-6.12/01-cmdline-string"),
+# and patches-SERIES/ adapts the tests to that kernel:
+#   - patches-SERIES/NAME.patch replaces patches/NAME.patch (same test, a patch
+#     that applies to that source), patches-SERIES/NAME.check replaces
+#     patches/NAME.check; either one alone falls back to patches/ for the other.
+#   - patches-SERIES/SET lists the tests run when no NAME is given, in order:
+#     one NAME a line (a patch or sigint-restore), "# comments", and
+#     "skip NAME: reason" for a test of patches/ that does not run on that
+#     series (printed as "SKIP integration-SERIES/NAME: reason", not counted).
+#     Without a SET, every patch of patches/ and sigint-restore run.
+# With 6.1 (the default), only patches/ is used: every patch, then sigint-restore.
 #
 # Env: KP_JOBS (make jobs, default nproc), KP_INTEGRATION_KEEP=1 (keep the
-# work folder), KP_QEMU_TIMEOUT (seconds per boot, default 180).
+# work folder), KP_QEMU_TIMEOUT (seconds per boot, default 180),
+# KP_TEST_KERNEL (see above).
 
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,13 +37,41 @@ top=$(cd "$here/../.." && pwd)
 kpatch_build=$top/kpatch-build/kpatch-build
 kernel=$top/tests/kernel
 patches_dir=$here/patches
+series=${KP_TEST_KERNEL:-6.1}	# the test kernel: 6.1 or 6.12
+series_dir=			# patches-$series/ when that series has one
+suite=integration		# the prefix of the test names
 jobs=${KP_JOBS:-$(nproc)}
 passed=0
 failed=0
+skipped=0
 copy=		# the private copy kpatch-build restores (from its output)
 
-pass() { echo "PASS integration/$1"; passed=$((passed + 1)); }
-fail() { echo "FAIL integration/$1: $2"; failed=$((failed + 1)); return 1; }
+pass() { echo "PASS $suite/$1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $suite/$1: $2"; failed=$((failed + 1)); return 1; }
+skip() { echo "SKIP $suite/$1: $2"; skipped=$((skipped + 1)); }
+
+# Pick the series' test kernel and its folder of adapted tests.
+select_series()
+{
+	case $series in
+	6.1) ;;
+	6.12)
+		suite=integration-$series
+		[ -d "$here/patches-$series" ] && series_dir=$here/patches-$series
+		;;
+	*) die "KP_TEST_KERNEL=$series: expected 6.1 or 6.12" ;;
+	esac
+}
+
+# test_file NAME EXT: the file NAME.EXT of the test, the series' own first.
+test_file()
+{
+	if [ -n "$series_dir" ] && [ -f "$series_dir/$1.$2" ]; then
+		printf '%s\n' "$series_dir/$1.$2"
+	else
+		printf '%s\n' "$patches_dir/$1.$2"
+	fi
+}
 
 # directive FILE KEY: the value of the "#@ KEY: value" line of a .check file.
 directive()
@@ -175,10 +218,12 @@ check_build_messages()
 
 run_patch_test()
 {
-	local name=$1 patch=$patches_dir/$1.patch check=$patches_dir/$1.check
+	local name=$1 patch check
 	local dir=$work/$1 expect_rc expect_funcs expect_syms args mods rc t0 got missing
 	local module=livepatch-$1
 
+	patch=$(test_file "$name" patch)
+	check=$(test_file "$name" check)
 	[ -f "$patch" ] || { fail "$name" "no $patch"; return 1; }
 	[ -f "$check" ] || { fail "$name" "no $check"; return 1; }
 	expect_rc=$(directive "$check" build-exit)
@@ -249,9 +294,10 @@ copy_checksum()
 # they were.
 run_sigint_test()
 {
-	local name=sigint-restore dir=$work/sigint-restore patch=$patches_dir/01-cmdline-string.patch
+	local name=sigint-restore dir=$work/sigint-restore patch
 	local tree_before copy_before pid rc state i
 
+	patch=$(test_file 01-cmdline-string patch)
 	mkdir -p "$dir"
 	if [ -z "$copy" ]; then
 		# a first, complete run finds (and if need be builds) the private copy
@@ -296,14 +342,58 @@ run_sigint_test()
 	pass "$name"
 }
 
+# read_set FILE: the tests of a series' SET into names[]; print its "skip"
+# lines as SKIP.
+read_set()
+{
+	local line n why
+
+	while IFS= read -r line; do
+		line=${line%%#*}
+		read -r n why <<<"$line" || true
+		case $n in
+		'') ;;
+		skip)
+			if [[ $why != ?*:*[![:space:]]* ]]; then
+				die "$1: a skip line needs 'skip NAME: reason': $line"
+			fi
+			n=${why%%:*}
+			why=${why#*:}
+			skip "${n%"${n##*[![:space:]]}"}" "${why#"${why%%[![:space:]]*}"}"
+			;;
+		*) names+=("$n") ;;
+		esac
+	done <"$1"
+}
+
+# The default tests into names[]: the series' SET, or every patch then
+# sigint-restore.
+default_tests()
+{
+	local n
+
+	if [ -n "$series_dir" ] && [ -f "$series_dir/SET" ]; then
+		read_set "$series_dir/SET"
+		return
+	fi
+	for n in "$patches_dir"/*.patch; do
+		n=${n##*/}
+		names+=("${n%.patch}")
+	done
+	names+=(sigint-restore)
+}
+
+names=()	# the tests to run, in order
+
 main()
 {
-	local names=() n
+	local n
 
 	if ! [ -x "$top/build/create-diff-object" ] || ! [ -x "$top/build/create-klp-module" ]; then
 		die "build the tools first (make)"
 	fi
-	tree=$("$kernel/build-test-kernel.sh" 6.1 | tail -n1) || die "no test kernel"
+	select_series
+	tree=$("$kernel/build-test-kernel.sh" "$series" | tail -n1) || die "no $series test kernel"
 	[ "$(id -u)" = 0 ] || die "needs root (mkinitramfs.sh)"
 	work=$(mktemp -d "${TMPDIR:-/tmp}/kpatch-integration.XXXXXX")
 	if [ "${KP_INTEGRATION_KEEP:-0}" = 1 ]; then
@@ -315,11 +405,7 @@ main()
 	if [ $# -gt 0 ]; then
 		names=("$@")
 	else
-		for n in "$patches_dir"/*.patch; do
-			n=${n##*/}
-			names+=("${n%.patch}")
-		done
-		names+=(sigint-restore)
+		default_tests
 	fi
 	for n in "${names[@]}"; do
 		case $n in
@@ -327,6 +413,7 @@ main()
 		*) run_patch_test "$n" ;;
 		esac
 	done
+	[ "$skipped" = 0 ] || msg "$skipped skipped (the SKIP lines say why)"
 	echo "$passed passed, $failed failed"
 	[ "$failed" = 0 ]
 }
