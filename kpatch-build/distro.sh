@@ -97,12 +97,12 @@ fetch_deb()
 {
 	local pkg=$1 ver=$2 f
 
-	f=$(find "$debs" -maxdepth 1 -name "${pkg}_${ver#*:}_*.deb" -print -quit)
+	f=$(find -H "$debs" -maxdepth 1 -name "${pkg}_${ver#*:}_*.deb" -print -quit)
 	if [ -z "$f" ]; then
 		msg "downloading $pkg $ver"
 		(cd "$debs" && run apt-get download -q "$pkg=$ver") ||
 			{ show_log_tail 5; fail $E_BUILD "cannot download $pkg $ver (apt-get download)"; }
-		f=$(find "$debs" -maxdepth 1 -name "${pkg}_${ver#*:}_*.deb" -print -quit)
+		f=$(find -H "$debs" -maxdepth 1 -name "${pkg}_${ver#*:}_*.deb" -print -quit)
 		[ -n "$f" ] || fail $E_BUILD "apt-get download $pkg=$ver left no package in $debs"
 	fi
 	printf '%s\n' "$f"
