@@ -13,7 +13,8 @@
 #            BENCH_SIZES in bench.mk); parent: the ORIG object itself
 # then the growth from the smallest to the largest generated object, flagged
 # "quadratic?" when the time ratio exceeds 8 for a 5x larger input, and
-# kpatch-build's stage timings with a cold and a warm cache.
+# kpatch-build's stage timings with a cold and a warm cache, in custom mode
+# (the test kernel) and in distro mode (Debian's 6.1 kernel).
 #
 # Objects are cached in build-bench/.  Env:
 #   KP_BENCH_TREE=DIR          the kernel tree (default: the newest built test kernel)
@@ -25,6 +26,9 @@
 #                              (a full kernel build) then warm, the first time;
 #                              later runs time warm only and show the saved cold
 #                              column; cold: measure cold again; 0: skip
+#   KP_BENCH_DISTRO=auto|cold|warm|0
+#                              the same for distro mode (kpatch-build -a ABI of
+#                              Debian's 6.1 kernel), cold including downloads
 # Exit status: 1 if the tools could not be built, else 0 (a benchmark
 # reports; it does not judge).
 set -uo pipefail
@@ -482,6 +486,71 @@ print_kpb_stages()
 }
 
 # ----------------------------------------------------------------------
+# kpatch-build distro mode: Debian's own kernel
+# ----------------------------------------------------------------------
+
+# time_distro LABEL CACHE ABI VERSION: kpatch-build -a ABI of the one-file
+# patch tests/integration/patches/01-cmdline-string.patch.
+time_distro()
+{
+	local label=$1 cache=$2 abi=$3 ver=$4 rc t0 t1 out=$bb/kpatch-build
+
+	mkdir -p "$out" "$work/kpb-out"
+	t0=$(date +%s.%N)
+	KP_CACHE=$cache kpatch-build/kpatch-build -a "$abi" --kernel-version "$ver" \
+		-n livepatch-bench -o "$work/kpb-out" \
+		tests/integration/patches/01-cmdline-string.patch >"$out/$label.out" 2>&1
+	rc=$?
+	t1=$(date +%s.%N)
+	printf '%s %s\n' "$rc" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" \
+		>"$out/$label.total"
+}
+
+# KP_BENCH_DISTRO: auto (default) measures cold (an empty cache, downloads
+# included) then warm the first time, later warm only with the saved cold
+# column; cold forces a new cold run; 0 skips.  The cache is
+# $KP_CACHE/bench-distro (about 5 GB; kept for the warm runs).
+bench_distro()
+{
+	local mode=${KP_BENCH_DISTRO:-auto} cache=$KP_CACHE/bench-distro abi ver label
+	local -a labels
+
+	say ""
+	if [ "$mode" = 0 ]; then
+		say "SKIP kpatch-build distro mode: KP_BENCH_DISTRO=0"
+		return 0
+	fi
+	# shellcheck source=SCRIPTDIR/../distro/lib.sh
+	. tests/distro/lib.sh
+	if ! read -r abi ver < <(target_abi 6.1); then
+		say "SKIP kpatch-build distro mode: no Debian 6.1 kernel in the apt sources"
+		return 0
+	fi
+	if [ "$mode" = auto ] && [ -d "$cache/distro" ] && [ -f "$bb/kpatch-build/distro-cold.total" ]; then
+		mode=warm
+	fi
+	if [ "$mode" = warm ]; then
+		say "kpatch-build -a $abi, one-file patch (fs/proc/cmdline.c), warm cache ($cache)..."
+		time_distro distro-warm "$cache" "$abi" "$ver"
+		labels=(distro-warm)
+		[ -f "$bb/kpatch-build/distro-cold.total" ] && labels=(distro-cold distro-warm)
+	else
+		say "kpatch-build -a $abi ($ver), one-file patch (fs/proc/cmdline.c)," \
+			"cold cache (downloads of about 1 GB included), then warm..."
+		rm -rf "$cache"
+		for label in distro-cold distro-warm; do
+			time_distro "$label" "$cache" "$abi" "$ver"
+		done
+		labels=(distro-cold distro-warm)
+	fi
+	print_kpb_stages "${labels[@]}"
+	if [ "$mode" = warm ] && [ ${#labels[@]} = 2 ]; then
+		say "(cold column measured $(date -r "$bb/kpatch-build/distro-cold.total" '+%F %T');" \
+			"KP_BENCH_DISTRO=cold measures it again)"
+	fi
+}
+
+# ----------------------------------------------------------------------
 
 KP_CACHE=${KP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kpatch}
 build_tools
@@ -492,4 +561,5 @@ print_table
 print_growth
 profile_slowest
 bench_kpatch_build
+bench_distro
 exit 0

@@ -33,6 +33,8 @@ top=$(cd "$here/../.." && pwd)
 . "$top/scripts/lib/common.sh"
 # shellcheck source=SCRIPTDIR/../kernel/patch-test-lib.sh
 . "$top/tests/kernel/patch-test-lib.sh"
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$here/lib.sh"
 
 DEFAULT_TESTS=(
 	01-cmdline-string	# a .c change in vmlinux (integration's patch)
@@ -52,52 +54,6 @@ guest_mem=1024
 
 pass() { echo "PASS distro/$1"; passed=$((passed + 1)); }
 fail() { echo "FAIL distro/$1: $2"; failed=$((failed + 1)); return 1; }
-
-# The versions of package $1 in the apt sources, newest first.
-apt_versions()
-{
-	apt-cache madison "$1" 2>/dev/null |
-		awk -F'|' '{ gsub(/ /, "", $2); if ($2 != "") print $2 }' | awk '!seen[$0]++'
-}
-
-# The amd64 image ABIs of series $1 (6.1, 6.12) with version $2.
-abis_of_version()
-{
-	local series=$1 ver=$2 pkg
-
-	apt-cache search --names-only "^linux-image-${series//./\\.}\\.[0-9]+[-+][^ ]*-amd64-unsigned\$" |
-		awk '{ print $1 }' | grep -v -- '-cloud-\|-rt-' | while IFS= read -r pkg; do
-		apt_versions "$pkg" | grep -qxF -- "$ver" || continue
-		pkg=${pkg#linux-image-}
-		printf '%s\n' "${pkg%-unsigned}"
-	done
-}
-
-# target_abi TARGET: print "ABI VERSION" of a test target.
-target_abi()
-{
-	local ver installed abi v
-
-	case $1 in
-	6.1)
-		ver=$(apt_versions linux-source-6.1 | head -n1)
-		abi=$(abis_of_version 6.1 "$ver" | head -n1)
-		;;
-	6.12-older)
-		installed=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null)
-		abi=
-		while IFS= read -r v; do
-			[ "$v" = "$installed" ] && continue
-			abi=$(abis_of_version 6.12 "$v" | head -n1)
-			ver=$v
-			[ -n "$abi" ] && break
-		done < <(apt_versions linux-source-6.12 | tac)
-		;;
-	*) return 1 ;;
-	esac
-	[ -n "$abi" ] || return 1
-	printf '%s %s\n' "$abi" "$ver"
-}
 
 # test_file NAME EXT: the test's file, from this suite or integration's.
 test_file()
