@@ -18,7 +18,8 @@
 #   6.12-older  the oldest 6.12 amd64 image whose version differs from the
 #               installed linux-source-6.12 (for the build-matches-target check)
 # Also: "not-debian" (the running kernel, when it is not a Debian one, is
-# refused with a clear message).
+# refused with a clear message) and "sigint-restore" (SIGINT while the
+# prepared tree is patched leaves it as it was).
 #
 # The 6.1 target is built from a cold cache: a fresh KP_CACHE for this run
 # (downloads are shared with $KP_CACHE/distro/debs, the rest is not), removed
@@ -44,6 +45,7 @@ DEFAULT_TESTS=(
 	16-refuse-init-function	# must fail: a changed __init function
 	d3-mismatch-6.12-stat	# must fail: the match check (6.12 source vs older image)
 	not-debian		# must fail: the running kernel is not Debian's
+	sigint-restore		# SIGINT while the tree is patched: restored
 )
 
 kpatch_build=$top/kpatch-build/kpatch-build
@@ -131,6 +133,58 @@ run_not_debian_test()
 	pass "$name"
 }
 
+# A checksum of the sources and build results of a prepared tree.
+tree_checksum()
+{
+	(cd "$1" && find . -type f \( -name '*.[cho]' -o -name '.*.cmd' \) ! -path './.tmp_*' -print0 |
+		LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
+}
+
+# SIGINT while the patched units are being built (the tree is patched): the
+# run ends with 130, says "restored", and the prepared tree is as it was.
+run_sigint_test()
+{
+	local name=sigint-restore dir=$work/sigint-restore abi ver cache tree state before pid rc i
+
+	read -r abi ver < <(target_abi 6.1) || { fail "$name" "no Debian 6.1 kernel"; return 1; }
+	cache=$(target_cache 6.1)
+	tree=$cache/distro/${abi}_$ver/tree-debian/linux
+	state=${tree%/linux}/state
+	[ -d "$tree" ] || { fail "$name" "no prepared tree $tree (run a 6.1 test first)"; return 1; }
+	mkdir -p "$dir"
+	before=$(tree_checksum "$tree")
+	# job control: a background job of a script would otherwise ignore SIGINT
+	set -m
+	KP_CACHE=$cache "$kpatch_build" -a "$abi" --kernel-version "$ver" -j "$jobs" \
+		-n livepatch-sigint -o "$dir" "$(test_file d1-header-fdinfo patch)" \
+		>"$dir/kpatch-build.out" 2>&1 &
+	pid=$!
+	set +m
+	for ((i = 0; i < 6000; i++)); do
+		[ -e "$state/dirty" ] && [ -s "$state/record" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if ! [ -e "$state/dirty" ]; then
+		wait "$pid"
+		show_tail "$dir/kpatch-build.out"
+		fail "$name" "the patched build never started"
+		return 1
+	fi
+	kill -INT "$pid"
+	wait "$pid"
+	rc=$?
+	show_tail "$dir/kpatch-build.out" 4
+	[ "$rc" = 130 ] || { fail "$name" "exit $rc after SIGINT, expected 130"; return 1; }
+	grep -q '^kpatch-build: restored ' "$dir/kpatch-build.out" ||
+		{ fail "$name" "kpatch-build did not say it restored the tree"; return 1; }
+	[ ! -e "$state/dirty" ] || { fail "$name" "the tree is still marked dirty"; return 1; }
+	[ "$(tree_checksum "$tree")" = "$before" ] ||
+		{ fail "$name" "the prepared tree differs from before the run"; return 1; }
+	[ ! -e "$dir/livepatch-sigint.ko" ] || { fail "$name" "a module was written"; return 1; }
+	pass "$name"
+}
+
 main()
 {
 	local tests=("$@") t
@@ -148,6 +202,7 @@ main()
 	for t in "${tests[@]}"; do
 		case $t in
 		not-debian) run_not_debian_test ;;
+		sigint-restore) run_sigint_test ;;
 		*) run_patch_test "$t" ;;
 		esac
 	done
