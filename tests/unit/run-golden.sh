@@ -37,6 +37,8 @@
 #   stderr REGEX      grep -E on the differ's stderr
 #   stdout REGEX      grep -E on the differ's stdout
 #   parent NAME       PARENT-NAME (default vmlinux)
+#   objects CASE      take ORIG.o and PATCHED.o from the case CASE (a sibling
+#                     folder) instead of this one: the same objects, another parent
 #   symtab FILE       parent symtab, relative to the case (default ORIG.o);
 #                     FILE.xz is decompressed first
 #   symvers FILE      relative to the case (default test-objects/common/Module.symvers)
@@ -117,6 +119,10 @@ read_expect() {
 			[[ $rest =~ ^[0-9]+$ ]] || { fail "expect: bad exit '$rest'"; return; }
 			EXPECT_EXIT=$rest ;;
 		parent) PARENT=$rest ;;
+		objects)
+			[ -f "$dir/../$rest/ORIG.o" ] && [ -f "$dir/../$rest/PATCHED.o" ] ||
+				{ fail "expect: no objects in case $rest"; return; }
+			OBJS=$(cd "$dir/../$rest" && pwd) ;;
 		symtab)
 			if [[ $rest == *.xz ]]; then
 				xz -dc "$dir/$rest" > "$tmp/parent.symtab" ||
@@ -301,11 +307,13 @@ run_case() {
 	local dir=$1 name=$2 report=$3 tmp rc
 
 	tmp=$(mktemp -d "$WORK/case.XXXXXX")
-	SYMTAB=$dir/ORIG.o
+	SYMTAB=
+	OBJS=$dir
 	read_expect "$dir" "$tmp"
+	: "${SYMTAB:=$OBJS/ORIG.o}"
 	if [ -z "$REASON" ]; then
 		(cd "$tmp" && env "${ENVS[@]}" timeout "$TIMEOUT" "$CDO" \
-			"$dir/ORIG.o" "$dir/PATCHED.o" "$PARENT" "$SYMTAB" \
+			"$OBJS/ORIG.o" "$OBJS/PATCHED.o" "$PARENT" "$SYMTAB" \
 			"$SYMVERS" "$PATCH_MODULE" "$tmp/OUTPUT.o" \
 			> "$tmp/stdout" 2> "$tmp/stderr" < /dev/null)
 		rc=$?
@@ -337,7 +345,8 @@ list_cases() {
 
 	find "$OBJDIR" -name expect -type f | sort | while read -r expect; do
 		dir=${expect%/expect}
-		if [ ! -f "$dir/ORIG.o" ] || [ ! -f "$dir/PATCHED.o" ]; then
+		if { [ ! -f "$dir/ORIG.o" ] || [ ! -f "$dir/PATCHED.o" ]; } &&
+			! grep -q '^objects ' "$expect"; then
 			echo "run-golden: skipping ${dir#"$OBJDIR"/}: no ORIG.o/PATCHED.o" >&2
 			continue
 		fi
