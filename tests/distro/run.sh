@@ -11,8 +11,9 @@
 #
 # NAME is a test of tests/distro/patches/ or, for a patch that applies to the
 # same source, of tests/integration/patches/ (NAME.patch and NAME.check; the
-# .check format is in tests/kernel/patch-test-lib.sh; "#@ target:" picks the
-# kernel, default 6.1).  Targets, found by version in the apt sources (the
+# .check format is in tests/kernel/patch-test-lib.sh; here also "#@ target:"
+# picks the kernel (default 6.1), "#@ patch: NAME" takes NAME.patch, and
+# "#@ boot: no" stops after the build).  Targets, found by version in the apt sources (the
 # archive moves on, so never by a fixed name):
 #   6.1         the amd64 image whose version is the newest linux-source-6.1
 #   6.12-older  the oldest 6.12 amd64 image whose version differs from the
@@ -44,6 +45,8 @@ DEFAULT_TESTS=(
 	d2-module-binfmt-misc	# a module target
 	16-refuse-init-function	# must fail: a changed __init function
 	d3-mismatch-6.12-stat	# must fail: the match check (6.12 source vs older image)
+	d4-skip-match-6.12-stat	# the same with --skip-match-check: written, loudly
+	full-build-stages	# --full-build takes the whole-kernel path
 	not-debian		# must fail: the running kernel is not Debian's
 	sigint-restore		# SIGINT while the tree is patched: restored
 )
@@ -82,8 +85,9 @@ run_patch_test()
 	local name=$1 patch check target abi ver cache dir=$work/$1 args mods rc t0
 	local module=livepatch-${1//./-}
 
-	patch=$(test_file "$name" patch)
 	check=$(test_file "$name" check)
+	patch=$(test_file "$(directive "$check" patch)" patch)
+	[ -n "$(directive "$check" patch)" ] || patch=$(test_file "$name" patch)
 	[ -f "$patch" ] && [ -f "$check" ] || { fail "$name" "no $name.patch and .check"; return 1; }
 	target=$(directive "$check" target)
 	target=${target:-6.1}
@@ -107,6 +111,10 @@ run_patch_test()
 		return 0
 	fi
 	[ -f "$dir/$module.ko" ] || { fail "$name" "no $module.ko"; return 1; }
+	if [ "$(directive "$check" boot)" = no ]; then
+		pass "$name"
+		return 0
+	fi
 	guest_kernel=$cache/distro/${abi}_$ver/image/boot/vmlinuz-$abi
 	guest_module_dir=$cache/distro/${abi}_$ver/image/lib/modules/$abi/kernel
 	# shellcheck disable=SC2086  # modules is a word list
@@ -185,6 +193,38 @@ run_sigint_test()
 	pass "$name"
 }
 
+# --full-build goes from the prepared tree to custom mode's full build: it
+# is paused (KPATCH_TEST_PAUSE_STAGE) before that build and interrupted, so
+# the test takes seconds, not hours.
+run_full_build_test()
+{
+	local name=full-build-stages dir=$work/full-build abi ver cache pid rc i
+
+	read -r abi ver < <(target_abi 6.1) || { fail "$name" "no Debian 6.1 kernel"; return 1; }
+	cache=$(target_cache 6.1)
+	mkdir -p "$dir"
+	set -m
+	KP_CACHE=$cache KPATCH_TEST_PAUSE_STAGE="build original objects" "$kpatch_build" \
+		-a "$abi" --kernel-version "$ver" --full-build -n livepatch-full -o "$dir" \
+		"$(test_file 01-cmdline-string patch)" >"$dir/kpatch-build.out" 2>&1 &
+	pid=$!
+	set +m
+	for ((i = 0; i < 3000; i++)); do
+		grep -q "paused at stage 'build original objects'" "$dir/kpatch-build.out" 2>/dev/null && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid"
+	rc=$?
+	grep -q "paused at stage 'build original objects'" "$dir/kpatch-build.out" &&
+		grep -q '^kpatch-build: prepare tree (' "$dir/kpatch-build.out" &&
+		! grep -q '^kpatch-build: find units' "$dir/kpatch-build.out" ||
+		{ show_tail "$dir/kpatch-build.out"; fail "$name" "not the full-build stages"; return 1; }
+	[ "$rc" = 130 ] || { fail "$name" "exit $rc after SIGINT, expected 130"; return 1; }
+	pass "$name"
+}
+
 main()
 {
 	local tests=("$@") t
@@ -203,6 +243,7 @@ main()
 		case $t in
 		not-debian) run_not_debian_test ;;
 		sigint-restore) run_sigint_test ;;
+		full-build-stages) run_full_build_test ;;
 		*) run_patch_test "$t" ;;
 		esac
 	done
