@@ -9,8 +9,11 @@
  * BUG_STRUCT_SIZE), the struct's size in the parent's DWARF when
  * PARENT-SYMTAB is an ELF file with debug info, the section's sh_entsize,
  * the spacing of the key relocations (for tables with one text relocation
- * per entry), and finally the x86-64 layout of the 6.x kernels.  Whatever
- * is chosen must divide the section and put a relocation at every key.
+ * per entry), and finally the x86-64 layouts of the 6.x kernels (the
+ * default one, or another one of a later version whose entries, and only
+ * whose entries, hold the same relocations each: struct alt_instr grew from
+ * 12 to 14 bytes in 6.3).  Whatever is chosen must divide the section and
+ * put a relocation at every key.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,11 +35,12 @@ struct special_sec {
 	size_t parallel_size;		/* entry size in the parallel section */
 	const char *parallel_env;	/* its override */
 	bool printk_index;		/* key is a pi_entry naming the function */
+	size_t later_size;		/* entry size of later 6.x versions, 0 = the same */
 };
 
 /* Sorted by name. */
 static const struct special_sec specials[] = {
-	{ ".altinstructions", "ALT_STRUCT_SIZE", "alt_instr", 12 },
+	{ ".altinstructions", "ALT_STRUCT_SIZE", "alt_instr", 12, .later_size = 14 },
 	{ ".call_sites", NULL, NULL, 4 },
 	{ ".ibt_endbr_seal", NULL, NULL, 4 },
 	{ ".orc_unwind_ip", NULL, NULL, 4, .parallel = ".orc_unwind", .parallel_size = 6,
@@ -131,6 +135,39 @@ static bool size_fits(const struct elf *elf, const struct elf_section *sec, size
 	return true;
 }
 
+/* Does every entry of size @size hold the same offsets of relocations? */
+static bool relocs_repeat(const struct elf *elf, const struct elf_section *sec, size_t size)
+{
+	const struct elf_reloc *r;
+	size_t nr_entries = sec->size / size, in_first = 0, all = 0;
+
+	if (!sec->rela)
+		return false;
+	for_each_reloc(sec->rela, r) {
+		all++;
+		if (r->offset < size)
+			in_first++;
+	}
+	if (!in_first || all != in_first * nr_entries)
+		return false;
+	for_each_reloc(sec->rela, r) {
+		if (!find_reloc_by_offset(elf, sec, r->offset % size))
+			return false;
+	}
+	return true;
+}
+
+/* The default layout, or the later one when only that one fits. */
+static size_t known_size(const struct elf *elf, const struct elf_section *sec,
+			 const struct special_sec *sp)
+{
+	if (!sp->later_size || (size_fits(elf, sec, sp->size) && relocs_repeat(elf, sec, sp->size)))
+		return sp->size;
+	if (size_fits(elf, sec, sp->later_size) && relocs_repeat(elf, sec, sp->later_size))
+		return sp->later_size;
+	return sp->size;
+}
+
 static size_t entry_size(const struct diff_ctx *ctx, const struct elf *elf,
 			 const struct elf_section *sec, const struct special_sec *sp)
 {
@@ -153,7 +190,7 @@ static size_t entry_size(const struct diff_ctx *ctx, const struct elf *elf,
 		if (size_fits(elf, sec, n))
 			return n;
 	}
-	return sp->size;
+	return known_size(elf, sec, sp);
 }
 
 /* One entry of a special section and the function that owns it. */

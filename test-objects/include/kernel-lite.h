@@ -18,6 +18,7 @@
  *   __jump_table          {s32 code; s32 target; s64 key}              16 bytes
  *   .altinstructions      {s32 instr; s32 repl; u16 cpuid; u8 instrlen;
  *                          u8 repllen}                                 12 bytes
+ *                          (14 with -DKP_ALT_FT_FLAGS: u32 ft_flags, 6.3+)
  *   .static_call_sites    {s32 addr; s32 key}                           8 bytes
  *   .smp_locks            s32                                           4 bytes
  *   .retpoline_sites      s32                                           4 bytes
@@ -398,11 +399,21 @@ extern int __cond_resched(void);
 #define X86_FEATURE_SMAP		( 9 * 32 + 20)
 #define X86_FEATURE_ERMS		( 9 * 32 +  9)
 
-/* The .altinstructions entry (struct alt_instr, packed). */
+/* The .altinstructions entry (struct alt_instr, packed); with
+ * -DKP_ALT_FT_FLAGS the 6.3+ layout, whose u32 ft_flags makes it 14 bytes. */
+#ifdef KP_ALT_FT_FLAGS
+#define ALT_FEATURE_DIRECTIVE	" .long "
+#else
+#define ALT_FEATURE_DIRECTIVE	" .word "
+#endif
 struct alt_instr {
 	s32 instr_offset;	/* original instruction */
 	s32 repl_offset;	/* offset to replacement instruction */
+#ifdef KP_ALT_FT_FLAGS
+	u32 ft_flags;		/* feature bit and flags */
+#else
 	u16 cpuid;		/* cpuid bit set for replacement */
+#endif
 	u8  instrlen;		/* length of original instruction */
 	u8  replacementlen;	/* length of new instruction */
 } __packed;
@@ -426,7 +437,7 @@ struct alt_instr {
 #define ALTINSTR_ENTRY(feature, num)					\
 	" .long 661b - .\n"						\
 	" .long " b_replacement(num)"f - .\n"				\
-	" .word " __stringify(feature) "\n"				\
+	ALT_FEATURE_DIRECTIVE __stringify(feature) "\n"			\
 	" .byte " alt_total_slen "\n"					\
 	" .byte " alt_rlen(num) "\n"
 
