@@ -71,6 +71,7 @@ run_suite "scan (asan)" tests/unit/run-scan.sh build-asan
 if [ "${KP_SKIP_INTEGRATION:-0}" != 1 ]; then
 	[ -x tests/kpatch-util/run.sh ] && run_suite kpatch-util tests/kpatch-util/run.sh
 	[ -x tests/integration/run.sh ] && run_suite integration tests/integration/run.sh
+	run_suite integration-6.12 env KP_TEST_KERNEL=6.12 tests/integration/run.sh
 	[ -x tests/integration/run-scenarios.sh ] &&
 		run_suite scenarios tests/integration/run-scenarios.sh
 	[ -x tests/integration/oot/run.sh ] && run_suite oot tests/integration/oot/run.sh

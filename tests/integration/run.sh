@@ -342,8 +342,8 @@ run_sigint_test()
 	pass "$name"
 }
 
-# read_set FILE: the tests of a series' SET into names[]; print its "skip"
-# lines as SKIP.
+# read_set FILE: the tests of a series' SET into names[]; a "skip NAME:
+# reason" line becomes "skip:NAME:reason", printed as SKIP in its turn.
 read_set()
 {
 	local line n why
@@ -359,7 +359,7 @@ read_set()
 			fi
 			n=${why%%:*}
 			why=${why#*:}
-			skip "${n%"${n##*[![:space:]]}"}" "${why#"${why%%[![:space:]]*}"}"
+			names+=("skip:${n%"${n##*[![:space:]]}"}:${why#"${why%%[![:space:]]*}"}")
 			;;
 		*) names+=("$n") ;;
 		esac
@@ -410,6 +410,7 @@ main()
 	for n in "${names[@]}"; do
 		case $n in
 		sigint-restore) run_sigint_test ;;
+		skip:*:*) n=${n#skip:}; skip "${n%%:*}" "${n#*:}" ;;
 		*) run_patch_test "$n" ;;
 		esac
 	done
