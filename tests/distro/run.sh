@@ -152,7 +152,7 @@ tree_checksum()
 # run ends with 130, says "restored", and the prepared tree is as it was.
 run_sigint_test()
 {
-	local name=sigint-restore dir=$work/sigint-restore abi ver cache tree state before pid rc i
+	local name=sigint-restore dir=$work/sigint-restore abi ver cache tree state before rc
 
 	read -r abi ver < <(target_abi 6.1) || { fail "$name" "no Debian 6.1 kernel"; return 1; }
 	cache=$(target_cache 6.1)
@@ -161,27 +161,11 @@ run_sigint_test()
 	[ -d "$tree" ] || { fail "$name" "no prepared tree $tree (run a 6.1 test first)"; return 1; }
 	mkdir -p "$dir"
 	before=$(tree_checksum "$tree")
-	# job control: a background job of a script would otherwise ignore SIGINT
-	set -m
-	KP_CACHE=$cache "$kpatch_build" -a "$abi" --kernel-version "$ver" -j "$jobs" \
-		-n livepatch-sigint -o "$dir" "$(test_file d1-header-fdinfo patch)" \
-		>"$dir/kpatch-build.out" 2>&1 &
-	pid=$!
-	set +m
-	for ((i = 0; i < 6000; i++)); do
-		[ -e "$state/dirty" ] && [ -s "$state/record" ] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if ! [ -e "$state/dirty" ]; then
-		wait "$pid"
-		show_tail "$dir/kpatch-build.out"
-		fail "$name" "the patched build never started"
-		return 1
-	fi
-	kill -INT "$pid"
-	wait "$pid"
+	interrupt_patched_build "$state" "$dir/kpatch-build.out" \
+		env KP_CACHE="$cache" "$kpatch_build" -a "$abi" --kernel-version "$ver" -j "$jobs" \
+		-n livepatch-sigint -o "$dir" "$(test_file d1-header-fdinfo patch)"
 	rc=$?
+	[ $rc = 255 ] && { fail "$name" "the patched build never started"; return 1; }
 	show_tail "$dir/kpatch-build.out" 4
 	[ "$rc" = 130 ] || { fail "$name" "exit $rc after SIGINT, expected 130"; return 1; }
 	grep -q '^kpatch-build: restored ' "$dir/kpatch-build.out" ||

@@ -154,7 +154,7 @@ copy_checksum()
 run_sigint_test()
 {
 	local name=sigint-restore dir=$work/sigint-restore patch
-	local tree_before copy_before pid rc state i
+	local tree_before copy_before rc state
 
 	patch=$(test_file 01-cmdline-string patch)
 	mkdir -p "$dir"
@@ -169,26 +169,10 @@ run_sigint_test()
 	tree_before=$(tree_checksum "$tree")
 	copy_before=$(copy_checksum "$copy")
 
-	# job control: a background job of a script would otherwise ignore SIGINT
-	set -m
-	"$kpatch_build" -s "$tree" -j "$jobs" -n livepatch-sigint -o "$dir" "$patch" \
-		>"$dir/kpatch-build.out" 2>&1 &
-	pid=$!
-	set +m
-	for ((i = 0; i < 6000; i++)); do
-		[ -s "$state/record" ] && [ -e "$state/dirty" ] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if ! [ -s "$state/record" ]; then
-		wait "$pid"
-		show_tail "$dir/kpatch-build.out"
-		fail "$name" "the patched build never started"
-		return 1
-	fi
-	kill -INT "$pid"
-	wait "$pid"
+	interrupt_patched_build "$state" "$dir/kpatch-build.out" \
+		"$kpatch_build" -s "$tree" -j "$jobs" -n livepatch-sigint -o "$dir" "$patch"
 	rc=$?
+	[ $rc = 255 ] && { fail "$name" "the patched build never started"; return 1; }
 	show_tail "$dir/kpatch-build.out" 4
 	[ "$rc" = 130 ] || { fail "$name" "exit $rc after SIGINT, expected 130"; return 1; }
 	grep -q "^kpatch-build: restored $copy" "$dir/kpatch-build.out" ||

@@ -172,3 +172,32 @@ check_build_result()
 	fi
 	return 0
 }
+
+# interrupt_patched_build STATE OUT CMD...: run CMD (a kpatch-build) in the
+# background, its output in OUT; once STATE/dirty and a non-empty
+# STATE/record say the tree is patched and being rebuilt, send it SIGINT.
+# Returns CMD's exit status, or 255 (OUT's end shown) when the patched
+# build never started.
+interrupt_patched_build()
+{
+	local state=$1 out=$2 pid i
+	shift 2
+
+	# job control: a background job of a script would otherwise ignore SIGINT
+	set -m
+	"$@" >"$out" 2>&1 &
+	pid=$!
+	set +m
+	for ((i = 0; i < 6000; i++)); do
+		[ -e "$state/dirty" ] && [ -s "$state/record" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if ! [ -e "$state/dirty" ] || ! [ -s "$state/record" ]; then
+		wait "$pid"
+		show_tail "$out"
+		return 255
+	fi
+	kill -INT "$pid"
+	wait "$pid"
+}
