@@ -97,11 +97,21 @@ fetch_deb()
 {
 	local pkg=$1 ver=$2 f
 
+	local tmp
+
 	f=$(find -H "$debs" -maxdepth 1 -name "${pkg}_${ver#*:}_*.deb" -print -quit)
 	if [ -z "$f" ]; then
 		msg "downloading $pkg $ver"
-		(cd "$debs" && run apt-get download -q "$pkg=$ver") ||
-			{ show_log_tail 5; fail $E_BUILD "cannot download $pkg $ver (apt-get download)"; }
+		# into a folder of its own, so that an interrupted download
+		# never leaves a package that looks complete
+		tmp=$(mktemp -d "$debs/.download.XXXXXX") || fail $E_BUILD "cannot write to $debs"
+		if ! (cd "$tmp" && run apt-get download -q "$pkg=$ver"); then
+			rm -rf "$tmp"
+			show_log_tail 5
+			fail $E_BUILD "cannot download $pkg $ver (apt-get download)"
+		fi
+		mv "$tmp"/*.deb "$debs/" 2>/dev/null
+		rm -rf "$tmp"
 		f=$(find -H "$debs" -maxdepth 1 -name "${pkg}_${ver#*:}_*.deb" -print -quit)
 		[ -n "$f" ] || fail $E_BUILD "apt-get download $pkg=$ver left no package in $debs"
 	fi
@@ -207,10 +217,11 @@ check_source_version()
 }
 
 # The files belong together: vmlinux is the ABI's and the version's, the
-# compiler is the one of the config and of vmlinux, the source is the version.
+# compiler is the one of the config and of vmlinux (the source's version is
+# checked once it is unpacked: check_source_version).
 check_distro_files()
 {
-	local banner theirs srcver
+	local banner theirs
 
 	banner=$(grep -a -o -m1 "Linux version $abi ([^%]*" "$vmlinux" | head -n1)
 	[ -n "$banner" ] || fail $E_USAGE "$vmlinux is not the vmlinux of $abi (no 'Linux version $abi' in it)"

@@ -47,6 +47,7 @@ DEFAULT_TESTS=(
 	d3-mismatch-6.12-stat	# must fail: the match check (6.12 source vs older image)
 	d4-skip-match-6.12-stat	# the same with --skip-match-check: written, loudly
 	full-build-stages	# --full-build takes the whole-kernel path
+	bad-input		# bad targets and options: one line, exit 1
 	not-debian		# must fail: the running kernel is not Debian's
 	sigint-restore		# SIGINT while the tree is patched: restored
 )
@@ -209,6 +210,37 @@ run_full_build_test()
 	pass "$name"
 }
 
+# Bad targets and options: exit 1 with one line that says what is wrong,
+# before anything is downloaded.
+run_bad_input_test()
+{
+	local name=bad-input out=$work/bad-input.out patch rc args expect
+	local -a cases=(
+		"-a not-an-abi|is not a Debian kernel ABI name"
+		"-a 9.9.0-99-amd64|no package linux-image-9.9.0-99-amd64-unsigned in the apt sources"
+		"-a 9.9.0-99-amd64 -s /tmp|options of distro mode (without -s)"
+		"-s /tmp --full-build|options of distro mode (without -s)"
+		"-t vmlinux|options of custom mode (-s TREE)"
+		"--kernel-version 0.0-0|has no version 0.0-0 in the apt sources"
+	)
+
+	patch=$(test_file 01-cmdline-string patch)
+	for expect in "${cases[@]}"; do
+		args=${expect%%|*}
+		expect=${expect#*|}
+		[[ $args == --kernel-version* ]] && args="-a $(target_abi 6.1 | cut -d' ' -f1) $args"
+		# shellcheck disable=SC2086  # a word list
+		KP_CACHE=$work/bad-cache "$kpatch_build" $args -o "$work" "$patch" >"$out" 2>&1
+		rc=$?
+		[ $rc = 1 ] && [ "$(grep -c . "$out")" -le 2 ] && grep -qF -- "$expect" "$out" ||
+			{ show_tail "$out"; fail "$name" "kpatch-build $args: exit $rc, expected 1 and '$expect'"; return 1; }
+		[ ! -d "$work/bad-cache/distro/debs" ] ||
+			[ -z "$(ls -A "$work/bad-cache/distro/debs")" ] ||
+			{ fail "$name" "kpatch-build $args downloaded something"; return 1; }
+	done
+	pass "$name"
+}
+
 main()
 {
 	local tests=("$@") t
@@ -228,6 +260,7 @@ main()
 		not-debian) run_not_debian_test ;;
 		sigint-restore) run_sigint_test ;;
 		full-build-stages) run_full_build_test ;;
+		bad-input) run_bad_input_test ;;
 		*) run_patch_test "$t" ;;
 		esac
 	done
