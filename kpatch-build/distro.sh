@@ -397,22 +397,30 @@ target_module_file()
 
 # module_units UNIT...: for units not in vmlinux, write "unit<TAB>module.ko"
 # lines (module.ko relative to kernel/) for those a module is built from.
-# The debug files of the modules that may hold them (a module's folder is
-# the unit's or above it) come out of the -dbg package in one pass.
+# The modules that may hold a unit are those of its folder and of the
+# folders above it; their debug files come out of the -dbg package in one
+# pass, and the unit lists read from them are cached.
 module_units()
 {
-	local u d m list=() need=() deb dbgdir prefix=./usr/lib/debug/lib/modules/$abi/kernel
-	declare -A want=()
+	local u d m prefix=./usr/lib/debug/lib/modules/$abi/kernel
+	local need=() deb dbgdir
+	declare -A by_dir=() want=() in_module=()
 
+	while IFS= read -r m; do
+		by_dir[${m%/*}]+="$m "
+	done < <(target_modules)
 	for u in "$@"; do
 		d=${u%/*}
-		while IFS= read -r m; do
-			[[ $d == "${m%/*}" || $d == "${m%/*}"/* ]] && want[$m]=1
-		done < <(target_modules)
+		while :; do
+			for m in ${by_dir[$d]:-}; do
+				want[$m]=1
+			done
+			[[ $d == */* ]] || break
+			d=${d%/*}
+		done
 	done
 	mkdir -p "$dc/units/modules"
 	for m in "${!want[@]}"; do
-		list+=("$m")
 		[ -f "$dc/units/modules/$m.units" ] || need+=("$m")
 	done
 	if [ ${#need[@]} -gt 0 ]; then
@@ -430,10 +438,13 @@ module_units()
 		done
 		rm -rf "$dbgdir"
 	fi
-	for m in "${list[@]}"; do
-		for u in "$@"; do
-			grep -qxF -- "$u" "$dc/units/modules/$m.units" && printf '%s\t%s\n' "$u" "$m"
-		done
+	for u in "$@"; do
+		in_module[$u]=1
+	done
+	for m in "${!want[@]}"; do
+		while IFS= read -r u; do
+			[ -n "${in_module[$u]:-}" ] && printf '%s\t%s\n' "$u" "$m"
+		done <"$dc/units/modules/$m.units"
 	done
 }
 
@@ -441,17 +452,18 @@ module_units()
 # lines, file being vmlinux or the module the parent symbols come from.
 distro_find_units()
 {
-	local f direct=() headers=() cands=() vm others=() u n nv nm ignored=0
-	declare -A seen=() mod_of=()
+	local f direct=() headers=() cands=() others=() u n nv nm
+	declare -A seen=() mod_of=() is_direct=() in_vmlinux=()
 
 	check_patches_apply
 	for f in "${touched[@]}"; do
 		case $f in
 		*.c) [ -e "$copy/$f" ] ||
 			fail $E_REFUSED "$f is a new source file: kpatch cannot add new objects"
-		     direct+=("$f") ;;
+		     direct+=("$f")
+		     is_direct[$f]=1 ;;
 		*.h) [ -e "$copy/$f" ] && headers+=("$f") ;;
-		Documentation/*|*.rst|*.txt|MAINTAINERS) ignored=$((ignored + 1)) ;;
+		Documentation/*|*.rst|*.txt|MAINTAINERS) ;;
 		*) fail $E_REFUSED "$f: only changes to .c and .h files can be built against a distribution kernel (--full-build builds the whole kernel)" ;;
 		esac
 	done
@@ -466,12 +478,14 @@ distro_find_units()
 		mapfile -t -O ${#cands[@]} cands <"$work/includers"
 		msg "${headers[*]}: included by $(( ${#cands[@]} - ${#direct[@]} )) .c files of the tree"
 	fi
-	vm=$(vmlinux_units)
+	while IFS= read -r u; do
+		in_vmlinux[$u]=1
+	done <"$(vmlinux_units)"
 	: >"$work/units"
 	for u in "${cands[@]}"; do
 		[ -n "${seen[$u]:-}" ] && continue
 		seen[$u]=1
-		if grep -qxF -- "$u" "$vm"; then
+		if [ -n "${in_vmlinux[$u]:-}" ]; then
 			printf '%s\tvmlinux\t%s\n' "${u%.c}.o" "$vmlinux" >>"$work/units"
 		else
 			others+=("$u")
@@ -487,7 +501,7 @@ distro_find_units()
 			f=${mod_of[$u]:-}
 			if [ -z "$f" ]; then
 				# a .c the patch changes must be built; an includer may not be
-				printf '%s\n' "${direct[@]}" | grep -qxF -- "$u" &&
+				[ -n "${is_direct[$u]:-}" ] &&
 					fail $E_REFUSED "$u is not built into $abi (neither in vmlinux nor in a module): nothing to patch"
 				continue
 			fi
