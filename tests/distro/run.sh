@@ -48,6 +48,7 @@ DEFAULT_TESTS=(
 	d4-skip-match-6.12-stat	# the same with --skip-match-check: written, loudly
 	full-build-stages	# --full-build takes the whole-kernel path
 	bad-input		# bad targets and options: one line, exit 1
+	refusals		# what distro mode refuses before compiling, with why
 	not-debian		# must fail: the running kernel is not Debian's
 	sigint-restore		# SIGINT while the tree is patched: restored
 )
@@ -210,6 +211,70 @@ run_full_build_test()
 	pass "$name"
 }
 
+# make_patch TREE FILE OUT [SED]: a patch of FILE (relative to TREE) that
+# adds a comment line at its top, or with SED applied; FILE may be new.
+make_patch()
+{
+	local tree=$1 f=$2 out=$3 sed=${4:-1i/* kpatch test */} d=$work/mkpatch
+
+	rm -rf "$d"
+	mkdir -p "$d/a/${f%/*}" "$d/b/${f%/*}"
+	if [ -f "$tree/$f" ]; then
+		cp "$tree/$f" "$d/a/$f"
+		sed "$sed" "$tree/$f" >"$d/b/$f"
+		(cd "$d" && diff -u "a/$f" "b/$f") >"$out"
+	else
+		printf 'int kpatch_test_new(void) { return 1; }\n' >"$d/b/$f"
+		(cd "$d" && diff -u /dev/null "b/$f" | sed "1s|^--- /dev/null.*|--- /dev/null|") >"$out"
+	fi
+	[ -s "$out" ]
+}
+
+# What distro mode refuses before it compiles anything (exit 2, the reason):
+# a header every unit gets, a new .c, a build file, a .c this kernel does
+# not build, and a compiler that is not the one of the kernel (a gcc-12 on
+# PATH that says another version).
+run_refusals_test()
+{
+	local name=refusals abi ver cache tree out=$work/refusals.out rc c f sed expect
+	local -a cases=(
+		"include/linux/kconfig.h||reaches every unit of the kernel"
+		"fs/proc/kpatch_new.c||is a new source file"
+		"fs/proc/Makefile|1i# kpatch test|only changes to .c and .h files"
+		"fs/proc/nommu.c||is not built into"
+		"fs/proc/cmdline.c|fake-cc|this gcc-12 is"
+	)
+
+	read -r abi ver < <(target_abi 6.1) || { fail "$name" "no Debian 6.1 kernel"; return 1; }
+	cache=$(target_cache 6.1)
+	tree=$cache/distro/${abi}_$ver/tree-debian/linux
+	[ -d "$tree" ] || { fail "$name" "no prepared tree $tree (run a 6.1 test first)"; return 1; }
+	mkdir -p "$work/fake-cc"
+	printf '#!/bin/sh\necho "gcc-12 (Debian 12.2.0-14+deb12u1) 12.9.9"\n' >"$work/fake-cc/gcc-12"
+	chmod +x "$work/fake-cc/gcc-12"
+	for c in "${cases[@]}"; do
+		f=${c%%|*}
+		sed=${c#*|}
+		expect=${sed#*|}
+		sed=${sed%%|*}
+		local path=$PATH
+		if [ "$sed" = fake-cc ]; then
+			path=$work/fake-cc:$PATH
+			sed=
+		fi
+		make_patch "$tree" "$f" "$work/refusal.patch" ${sed:+"$sed"} ||
+			{ fail "$name" "cannot make a patch of $f"; return 1; }
+		PATH=$path KP_CACHE=$cache "$kpatch_build" -a "$abi" --kernel-version "$ver" \
+			-n livepatch-refusal -o "$work" "$work/refusal.patch" >"$out" 2>&1
+		rc=$?
+		[ $rc = 2 ] && grep -q "^kpatch-build: error: .*$expect" "$out" ||
+			{ show_tail "$out"; fail "$name" "$f: exit $rc, expected 2 and '$expect'"; return 1; }
+		grep "^kpatch-build: error:" "$out" | sed "s/^/    /" >&2
+		[ ! -e "$work/livepatch-refusal.ko" ] || { fail "$name" "$f: a module was written"; return 1; }
+	done
+	pass "$name"
+}
+
 # Bad targets and options: exit 1 with one line that says what is wrong,
 # before anything is downloaded.
 run_bad_input_test()
@@ -261,6 +326,7 @@ main()
 		sigint-restore) run_sigint_test ;;
 		full-build-stages) run_full_build_test ;;
 		bad-input) run_bad_input_test ;;
+		refusals) run_refusals_test ;;
 		*) run_patch_test "$t" ;;
 		esac
 	done
