@@ -19,61 +19,81 @@
 #include "kpatch-meta.h"
 #include "log.h"
 
-/* A livepatch symbol reported once on stdout. */
-struct klp_name {
-	char *text;			/* "obj.name,pos" */
-	struct elf_hnode node;		/* klp_names.htab */
+/* A name reported once on stdout. */
+struct report_name {
+	char *text;			/* "obj.name,pos", or a symbol name */
+	struct elf_hnode node;		/* report_set.htab */
 };
 
-static struct {
-	struct klp_name *names;		/* reported names */
+/* Names reported once each, sorted, after the output is written. */
+struct report_set {
+	struct report_name *names;	/* reported names */
 	size_t nr, cap;			/* used and allocated */
 	struct elf_htab htab;		/* names by text */
-} klp_names;
+};
 
-static int note_klp_symbol(const char *obj, const char *name, unsigned int pos)
+static struct report_set klp_names;	/* "livepatch symbol:" lines */
+static struct report_set link_names;	/* "undefined symbol:" lines */
+
+static int report_set_grow(struct report_set *set)
 {
-	struct elf_hnode *n;
-	char buf[1024];
-	uint64_t key;
+	size_t cap = set->cap ? set->cap * 2 : 64;
+	struct report_name *nn = realloc(set->names, cap * sizeof(*nn));
 
-	snprintf(buf, sizeof(buf), "%s.%s,%u", obj, name, pos);
-	key = hash_str(buf);
-	if (!klp_names.htab.buckets && htab_init(&klp_names.htab, 64))
+	if (!nn)
 		return error_obj("create-diff-object", "out of memory");
-	htab_for_each(&klp_names.htab, key, n)
-		if (!strcmp(container_of(n, struct klp_name, node)->text, buf))
-			return 0;
-	if (klp_names.nr == klp_names.cap) {
-		size_t cap = klp_names.cap ? klp_names.cap * 2 : 64;
-		struct klp_name *nn = realloc(klp_names.names, cap * sizeof(*nn));
-
-		if (!nn)
-			return error_obj("create-diff-object", "out of memory");
-		/* nodes moved: rebuild the table */
-		klp_names.names = nn;
-		klp_names.cap = cap;
-		htab_free(&klp_names.htab);
-		if (htab_init(&klp_names.htab, cap))
-			return error_obj("create-diff-object", "out of memory");
-		for (size_t i = 0; i < klp_names.nr; i++)
-			htab_add(&klp_names.htab, &nn[i].node, hash_str(nn[i].text));
-	}
-	klp_names.names[klp_names.nr].text = strdup(buf);
-	if (!klp_names.names[klp_names.nr].text)
+	/* nodes moved: rebuild the table */
+	set->names = nn;
+	set->cap = cap;
+	htab_free(&set->htab);
+	if (htab_init(&set->htab, cap))
 		return error_obj("create-diff-object", "out of memory");
-	htab_add(&klp_names.htab, &klp_names.names[klp_names.nr].node, key);
-	klp_names.nr++;
+	for (size_t i = 0; i < set->nr; i++)
+		htab_add(&set->htab, &nn[i].node, hash_str(nn[i].text));
 	return 0;
 }
 
-static void free_klp_names(void)
+static int report_set_add(struct report_set *set, const char *text)
 {
-	for (size_t i = 0; i < klp_names.nr; i++)
-		free(klp_names.names[i].text);
-	free(klp_names.names);
-	htab_free(&klp_names.htab);
-	memset(&klp_names, 0, sizeof(klp_names));
+	uint64_t key = hash_str(text);
+	struct elf_hnode *n;
+
+	if (!set->htab.buckets && htab_init(&set->htab, 64))
+		return error_obj("create-diff-object", "out of memory");
+	htab_for_each(&set->htab, key, n)
+		if (!strcmp(container_of(n, struct report_name, node)->text, text))
+			return 0;
+	if (set->nr == set->cap && report_set_grow(set))
+		return -1;
+	set->names[set->nr].text = strdup(text);
+	if (!set->names[set->nr].text)
+		return error_obj("create-diff-object", "out of memory");
+	htab_add(&set->htab, &set->names[set->nr].node, key);
+	set->nr++;
+	return 0;
+}
+
+static void report_set_free(struct report_set *set)
+{
+	for (size_t i = 0; i < set->nr; i++)
+		free(set->names[i].text);
+	free(set->names);
+	htab_free(&set->htab);
+	memset(set, 0, sizeof(*set));
+}
+
+static int note_klp_symbol(const char *obj, const char *name, unsigned int pos)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "%s.%s,%u", obj, name, pos);
+	return report_set_add(&klp_names, buf);
+}
+
+static void free_report_names(void)
+{
+	report_set_free(&klp_names);
+	report_set_free(&link_names);
 }
 
 /* Offset of @s in .kpatch.strings (appended once per distinct string). */
@@ -219,14 +239,16 @@ static int resolve_parent_symbol(struct diff_ctx *ctx, const struct elf_symbol *
 	return 0;
 }
 
-/* An undefined or exported reference that the module loader resolves. */
-static struct elf_symbol *output_undefined(struct diff_ctx *ctx, const char *name)
+/* An undefined symbol of the output (@bind: STB_GLOBAL or STB_WEAK), left
+ * for the module link and the module loader. */
+static struct elf_symbol *output_undefined(struct diff_ctx *ctx, const char *name,
+					   unsigned char bind)
 {
 	struct elf_symbol *s = find_symbol_by_name(ctx->out, name);
 
 	if (s && is_undef_sym(s))
 		return s;
-	return elf_add_symbol(ctx->out, name, STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
+	return elf_add_symbol(ctx->out, name, bind, STT_NOTYPE, NULL, 0, 0);
 }
 
 static int add_klp_reloc(struct diff_ctx *ctx, struct elf_section *osec, uint64_t offset,
@@ -263,9 +285,33 @@ static bool is_patch_module_symbol(const char *name)
 static int output_loader_reloc(struct diff_ctx *ctx, struct elf_section *osec, uint64_t offset,
 			       const struct elf_reloc *r, const char *name, int64_t addend)
 {
-	struct elf_symbol *u = output_undefined(ctx, name);
+	struct elf_symbol *u = output_undefined(ctx, name, STB_GLOBAL);
 
 	return u && elf_add_reloc(ctx->out, osec, offset, r->type, u, addend) ? 0 : -1;
+}
+
+/*
+ * A relocation to @t, undefined in PATCHED.o and known to neither the
+ * parent nor MODULE.SYMVERS: a plain relocation to an undefined symbol,
+ * left for the module link.  Another object of the same patch may define
+ * it (a new global function in a.c called from b.c); create-klp-module
+ * refuses the module if nothing does (a weak reference may stay 0).
+ */
+static int output_link_reloc(struct diff_ctx *ctx, struct elf_section *osec, uint64_t offset,
+			     const struct elf_reloc *r, const struct elf_symbol *t,
+			     const char *name, int64_t addend)
+{
+	bool weak = t->bind == STB_WEAK;
+	struct elf_symbol *u = output_undefined(ctx, name, weak ? STB_WEAK : STB_GLOBAL);
+	char text[1024];
+
+	if (!u || !elf_add_reloc(ctx->out, osec, offset, r->type, u, addend))
+		return -1;
+	debug("%s+0x%llx: %s is neither in %s nor exported: left for the module link",
+	      osec->name, (unsigned long long)offset, name, ctx->parent_name);
+	snprintf(text, sizeof(text), "%s (%sleft for the module link)", name,
+		 u->bind == STB_WEAK ? "weak, " : "");
+	return report_set_add(&link_names, text);
 }
 
 /*
@@ -275,7 +321,9 @@ static int output_loader_reloc(struct diff_ctx *ctx, struct elf_section *osec, u
  *  - anything of the parent module, exported or not, becomes a livepatch
  *    relocation, since that module may load after the patch;
  *  - a non-exported or local symbol of vmlinux becomes a livepatch
- *    relocation with its sympos.
+ *    relocation with its sympos;
+ *  - an undefined symbol that neither the parent nor MODULE.SYMVERS knows
+ *    stays undefined for the module link (output_link_reloc()).
  */
 static int output_external_reloc(struct diff_ctx *ctx, struct elf_section *osec,
 				 uint64_t offset, const struct elf_reloc *r,
@@ -292,9 +340,7 @@ static int output_external_reloc(struct diff_ctx *ctx, struct elf_section *osec,
 		if (symvers_find(ctx->symvers, name) && !(ctx->parent_is_module && ps))
 			return output_loader_reloc(ctx, osec, offset, r, name, addend);
 		if (!ps)
-			return error_at(ctx->orig_name, name, 0,
-					"undefined symbol is neither exported (MODULE.SYMVERS) nor "
-					"defined in %s", ctx->parent_name);
+			return output_link_reloc(ctx, osec, offset, r, t, name, addend);
 		ref.obj = ctx->parent_name;
 		ref.name = name;
 		ref.sympos = ps->sympos;
@@ -435,17 +481,50 @@ static int output_func_records(struct diff_ctx *ctx)
 
 static int cmp_str(const void *a, const void *b)
 {
-	return strcmp(((const struct klp_name *)a)->text, ((const struct klp_name *)b)->text);
+	return strcmp(((const struct report_name *)a)->text,
+		      ((const struct report_name *)b)->text);
+}
+
+static void print_report_set(struct diff_ctx *ctx, struct report_set *set, const char *what)
+{
+	if (set->nr)
+		qsort(set->names, set->nr, sizeof(*set->names), cmp_str);
+	for (size_t i = 0; i < set->nr; i++)
+		printf("%s: %s: %s\n", ctx->orig_name, what, set->names[i].text);
 }
 
 void report_output_discard(void)
 {
-	free_klp_names();
+	free_report_names();
+}
+
+/*
+ * A new global of the output named like a global of the parent: within the
+ * module, the patch's own references get the new one (the module link
+ * resolves them), the kernel's callers keep the parent's.  In a full kernel
+ * build the two would clash unless the parent's is weak.
+ */
+static void warn_new_globals_named_like_parent(struct diff_ctx *ctx)
+{
+	struct elf_symbol *p;
+
+	for_each_sym(ctx->patched, p) {
+		if (p->status != ST_NEW || !p->include || is_local_sym(p) || is_undef_sym(p) ||
+		    !(is_func_sym(p) || is_object_sym(p)) ||
+		    !parent_find_global(ctx->parent, p->name))
+			continue;
+		warn("%s: %s: the new global %s has the name of a global of %s: the patch's "
+		     "references get the new one, the kernel's keep %s's; rename it or make it "
+		     "static unless that is meant", ctx->orig_name, p->name,
+		     is_func_sym(p) ? "function" : "variable", ctx->parent_name, ctx->parent_name);
+	}
 }
 
 void report_output(struct diff_ctx *ctx)
 {
 	struct elf_symbol *p;
+
+	warn_new_globals_named_like_parent(ctx);
 
 	for_each_sym(ctx->patched, p) {
 		if (!is_func_sym(p) || !p->include || p->parent)
@@ -459,11 +538,9 @@ void report_output(struct diff_ctx *ctx)
 		if (p->status == ST_NEW)
 			printf("%s: new function: %s\n", ctx->orig_name, p->name);
 	}
-	if (klp_names.nr)
-		qsort(klp_names.names, klp_names.nr, sizeof(*klp_names.names), cmp_str);
-	for (size_t i = 0; i < klp_names.nr; i++)
-		printf("%s: livepatch symbol: %s\n", ctx->orig_name, klp_names.names[i].text);
-	free_klp_names();
+	print_report_set(ctx, &klp_names, "livepatch symbol");
+	print_report_set(ctx, &link_names, "undefined symbol");
+	free_report_names();
 }
 
 static int add_file_symbol(struct diff_ctx *ctx)
@@ -497,6 +574,6 @@ int build_output(struct diff_ctx *ctx)
 	ret = 0;
 out:
 	if (ret)
-		free_klp_names();
+		free_report_names();
 	return ret;
 }
