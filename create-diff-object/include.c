@@ -2,7 +2,8 @@
 /*
  * include.c - decide what the output holds.
  *
- * The changed and new functions, with their .cold parts, are the roots.
+ * The changed and new functions, with their .cold parts, and new global
+ * variables are the roots.
  * From each included section, every relocation target is either
  *  - in the running kernel already (a twin that did not change): it stays
  *    a reference, resolved later as an export or a livepatch relocation;
@@ -111,11 +112,25 @@ static int follow_relocations(struct diff_ctx *ctx)
 	return 0;
 }
 
+/*
+ * A new global variable: another object of the patch may be the one that
+ * uses it (a.c adds it, b.c reads it), so it is a root like a new function
+ * and the module link resolves b.c's reference to it.
+ */
+static bool is_new_global_data(const struct elf_symbol *p)
+{
+	return is_object_sym(p) && p->sec && p->status == ST_NEW && !is_local_sym(p) &&
+	       !is_init_sec(p->sec);
+}
+
 int include_changed_functions(struct diff_ctx *ctx)
 {
 	struct elf_symbol *p;
 	int ret = -1;
 
+	for_each_sym(ctx->patched, p)
+		if (is_new_global_data(p) && include_symbol(p))
+			goto out;
 	for_each_sym(ctx->patched, p) {
 		if (!is_func_sym(p) || !p->sec)
 			continue;

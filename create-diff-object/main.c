@@ -163,8 +163,9 @@ static bool has_changes(struct diff_ctx *ctx)
 	struct elf_symbol *s;
 
 	for_each_sym(ctx->patched, s)
-		if (is_func_sym(s) && s->include)
-			return true;
+		if (s->include && (is_func_sym(s) || (is_object_sym(s) && s->status == ST_NEW &&
+						      !is_local_sym(s))))
+			return true;	/* a new global variable is for other objects */
 	return false;
 }
 

@@ -538,6 +538,9 @@ void report_output(struct diff_ctx *ctx)
 		if (p->status == ST_NEW)
 			printf("%s: new function: %s\n", ctx->orig_name, p->name);
 	}
+	for_each_sym(ctx->patched, p)
+		if (is_object_sym(p) && p->include && p->status == ST_NEW && !is_local_sym(p))
+			printf("%s: new variable: %s\n", ctx->orig_name, p->name);
 	print_report_set(ctx, &klp_names, "livepatch symbol");
 	print_report_set(ctx, &link_names, "undefined symbol");
 	free_report_names();
