@@ -9,7 +9,16 @@
  *                              SHF_RELA_LIVEPATCH, sh_info = <section>
  *   .klp.sym.<obj>.<name>,<sympos>  STB_GLOBAL, st_shndx SHN_LIVEPATCH
  *
- *   create-klp-module [-d|--debug] IN.ko OUT.ko
+ *   create-klp-module [-d|--debug] [--symvers FILE]... [--object SOURCE=OBJ]...
+ *                     IN.ko OUT.ko
+ *
+ * With --symvers it first checks the module link: every undefined symbol
+ * of IN.ko must be exported (one of the Module.symvers files).  The differ
+ * leaves a reference to a name that neither the parent nor the exports
+ * know undefined, because another object of the same patch may define it
+ * (a new function in a.c called from b.c); if none does, the kernel could
+ * not load the module.  --object names the differ's outputs by their
+ * source, so that the refusal says which changed files reference it.
  *
  * Why after the module link: modpost and the module link must not see the
  * livepatch symbols (modpost would call them unresolved), and the records
@@ -20,7 +29,8 @@
  * and forbids a module's section to name a vmlinux symbol
  * (klp_resolve_symbols() in kernel/livepatch/core.c).
  *
- * Exit status: 0 OUT.ko written, 1 error (nothing written).
+ * Exit status: 0 OUT.ko written, 1 error, 2 refused: a symbol stays
+ * undefined that the kernel cannot resolve (nothing written).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -31,6 +41,7 @@
 #include "elf.h"
 #include "kpatch-meta.h"
 #include "log.h"
+#include "symtab.h"
 
 #ifndef SHN_LIVEPATCH
 #define SHN_LIVEPATCH		0xff20
@@ -57,6 +68,12 @@ struct klp_record {
 	uint32_t sympos;		/* kallsyms position, 0 = unique */
 };
 
+/* A differ output linked into the module (--object SOURCE=OBJ). */
+struct patch_object {
+	const char *source;		/* the changed file it came from, for messages */
+	const char *path;		/* the differ's OUTPUT.o */
+};
+
 /* What the steps share. */
 struct klp_ctx {
 	struct elf *elf;		/* the patch module being finished */
@@ -64,6 +81,10 @@ struct klp_ctx {
 	struct elf_section *records;	/* .kpatch.klp_relocs, NULL if none */
 	size_t nr_converted;		/* relocations written to .klp.rela.* */
 	size_t nr_symbols;		/* .klp.sym.* symbols created */
+	struct symvers **symvers;	/* --symvers: the exports the kernel resolves */
+	size_t nr_symvers;		/* entries in symvers[] */
+	struct patch_object *objects;	/* --object: the outputs, by source */
+	size_t nr_objects;		/* entries in objects[] */
 };
 
 static bool has_prefix(const char *s, const char *prefix)
@@ -133,6 +154,114 @@ static int check_patch_module(struct klp_ctx *ctx)
 		return error_obj(ctx->path, "%s has records but no relocation section",
 				 KPATCH_KLP_RELOCS_SEC);
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The module link: nothing undefined that the kernel cannot resolve   */
+/* ------------------------------------------------------------------ */
+
+static bool is_exported(const struct klp_ctx *ctx, const char *name)
+{
+	for (size_t i = 0; i < ctx->nr_symvers; i++)
+		if (symvers_find(ctx->symvers[i], name))
+			return true;
+	return false;
+}
+
+/* An undefined symbol the module loader would fail on (a weak one is 0). */
+static bool is_unresolved_sym(const struct klp_ctx *ctx, const struct elf_symbol *s)
+{
+	return is_undef_sym(s) && *s->name && s->bind != STB_WEAK && !is_livepatch_sym(s) &&
+	       !is_exported(ctx, s->name);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Does the object at @path have an undefined symbol @name? */
+static int object_references(const char *path, const char *name, bool *refs)
+{
+	struct elf *obj = elf_open_read(path);
+	struct elf_symbol *s;
+
+	if (!obj)
+		return -1;
+	s = find_symbol_by_name(obj, name);
+	*refs = s && is_undef_sym(s);
+	elf_close(obj);
+	return 0;
+}
+
+/* "a.c", "a.c and b.c", "a.c, b.c and c.c": the objects that reference @name. */
+static int referencing_sources(struct klp_ctx *ctx, const char *name, char *buf, size_t len)
+{
+	size_t n = 0, at = 0;
+	const char **found;
+
+	buf[0] = '\0';
+	found = calloc(ctx->nr_objects + 1, sizeof(*found));
+	if (!found)
+		return error_sys(ctx->path, "cannot allocate");
+	for (size_t i = 0; i < ctx->nr_objects; i++) {
+		bool refs;
+
+		if (object_references(ctx->objects[i].path, name, &refs)) {
+			free(found);
+			return -1;
+		}
+		if (refs)
+			found[n++] = ctx->objects[i].source;
+	}
+	for (size_t i = 0; i < n && at < len; i++)
+		at += (size_t)snprintf(buf + at, len - at, "%s%s",
+				       i == 0 ? "" : i + 1 == n ? " and " : ", ", found[i]);
+	if (!n)
+		snprintf(buf, len, ctx->nr_objects ? "the module's own code (none of its --object files)"
+						    : "the module");
+	free(found);
+	return 0;
+}
+
+/*
+ * Every undefined symbol of the linked module must be one the module
+ * loader resolves: an export.  Refuse (exit 2) naming the first one in name
+ * order, every changed file that references it, and how many others there
+ * are.
+ */
+static int check_link(struct klp_ctx *ctx)
+{
+	const char **names;
+	struct elf_symbol *s;
+	char refs[512], more[256] = "";
+	size_t n = 0;
+	int ret = 0;
+
+	if (!ctx->nr_symvers)
+		return 0;
+	names = calloc(ctx->elf->nr_symbols + 1, sizeof(*names));
+	if (!names)
+		return error_sys(ctx->path, "cannot allocate");
+	for_each_sym(ctx->elf, s)
+		if (is_unresolved_sym(ctx, s))
+			names[n++] = s->name;
+	if (!n)
+		goto out;
+	qsort(names, n, sizeof(*names), cmp_names);
+	for (size_t i = 1, at = 0; i < n && at < sizeof(more); i++)
+		at += (size_t)snprintf(more + at, sizeof(more) - at, "%s%s",
+				       i == 1 ? "; also undefined: " : ", ", names[i]);
+	ret = referencing_sources(ctx, names[0], refs, sizeof(refs));
+	if (!ret)
+		ret = refuse_obj(ctx->path, "%s: undefined symbol, referenced by %s, is neither "
+				 "exported by the kernel (Module.symvers) nor defined by the patch, "
+				 "so the kernel cannot load the module: define it in one of the "
+				 "patched files or call an exported function instead%s",
+				 names[0], refs, more);
+out:
+	free(names);
+	return ret;
 }
 
 /* ------------------------------------------------------------------ */
@@ -424,64 +553,129 @@ static int check_symbols(struct klp_ctx *ctx)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: create-klp-module [-d|--debug] IN.ko OUT.ko\n"
+		"Usage: create-klp-module [-d|--debug] [--symvers FILE]... [--object SOURCE=OBJ]...\n"
+		"                         IN.ko OUT.ko\n"
 		"\n"
 		"Turn the %s records of a linked patch module into livepatch relocation\n"
 		"sections (.klp.rela.<obj>.<section>) and symbols (.klp.sym.<obj>.<name>,<pos>)\n"
 		"and write OUT.ko (IN.ko may be OUT.ko).\n"
 		"\n"
-		"  -d, --debug     print every relocation written\n"
-		"  -h, --help      this text;  --version  the version\n"
+		"  -d, --debug           print every relocation written\n"
+		"  -s, --symvers FILE    the kernel's exports (Module.symvers; may repeat): refuse\n"
+		"                        a module with an undefined symbol that none exports\n"
+		"  --object SOURCE=OBJ   a create-diff-object output linked into IN.ko and the\n"
+		"                        changed file it came from (may repeat): the refusal\n"
+		"                        names the files that reference the symbol\n"
+		"  -h, --help            this text;  --version  the version\n"
 		"\n"
-		"Exit status: 0 OUT.ko written; 1 error (nothing written).\n",
+		"Exit status: 0 OUT.ko written; 1 error; 2 refused: a symbol stays undefined\n"
+		"that the kernel cannot resolve (nothing written in either case).\n",
 		KPATCH_KLP_RELOCS_SEC);
+}
+
+/* --symvers FILE: load the exports. */
+static int add_symvers(struct klp_ctx *ctx, const char *path)
+{
+	struct symvers **sv = realloc(ctx->symvers, (ctx->nr_symvers + 1) * sizeof(*sv));
+
+	if (!sv)
+		return error_sys(path, "cannot allocate");
+	ctx->symvers = sv;
+	sv[ctx->nr_symvers] = symvers_load(path);
+	if (!sv[ctx->nr_symvers])
+		return -1;
+	ctx->nr_symvers++;
+	return 0;
+}
+
+/* --object SOURCE=OBJ */
+static int add_object(struct klp_ctx *ctx, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	struct patch_object *o;
+
+	if (!eq || eq == arg || !eq[1])
+		return error_obj(arg, "--object wants SOURCE=OBJ (the changed file and the "
+				 "create-diff-object output made from it)");
+	o = realloc(ctx->objects, (ctx->nr_objects + 1) * sizeof(*o));
+	if (!o)
+		return error_sys(arg, "cannot allocate");
+	ctx->objects = o;
+	*eq = '\0';
+	o[ctx->nr_objects].source = arg;
+	o[ctx->nr_objects].path = eq + 1;
+	ctx->nr_objects++;
+	return 0;
+}
+
+static void free_ctx(struct klp_ctx *ctx)
+{
+	if (ctx->elf)
+		elf_close(ctx->elf);
+	for (size_t i = 0; i < ctx->nr_symvers; i++)
+		symvers_free(ctx->symvers[i]);
+	free(ctx->symvers);
+	free(ctx->objects);
 }
 
 int main(int argc, char **argv)
 {
+	enum { OPT_OBJECT = 256 };
 	static const struct option opts[] = {
 		{ "debug", no_argument, NULL, 'd' },
+		{ "symvers", required_argument, NULL, 's' },
+		{ "object", required_argument, NULL, OPT_OBJECT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
 	};
 	struct klp_ctx ctx = { 0 };
-	int c, err;
+	int c, err = 0;
 
 	log_init("create-klp-module");
-	while ((c = getopt_long(argc, argv, "dh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ds:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			log_set_debug(true);
 			break;
+		case 's':
+			err = err ?: add_symvers(&ctx, optarg);
+			break;
+		case OPT_OBJECT:
+			err = err ?: add_object(&ctx, optarg);
+			break;
 		case 'h':
 			usage(stdout);
+			free_ctx(&ctx);
 			return 0;
 		case 'V':
 			printf("create-klp-module %s\n", KP_VERSION);
+			free_ctx(&ctx);
 			return 0;
 		default:
 			usage(stderr);
+			free_ctx(&ctx);
 			return 1;
 		}
 	}
 	if (argc - optind != 2) {
 		usage(stderr);
+		free_ctx(&ctx);
 		return 1;
 	}
-	ctx.path = argv[optind];
-	ctx.elf = elf_open_read(ctx.path);
-	err = ctx.elf ? 0 : -1;
+	if (!err) {
+		ctx.path = argv[optind];
+		ctx.elf = elf_open_read(ctx.path);
+		err = ctx.elf ? 0 : -1;
+	}
 	err = err ?: check_patch_module(&ctx);
+	err = err ?: check_link(&ctx);
 	err = err ?: convert_records(&ctx);
 	err = err ?: check_symbols(&ctx);
 	err = err ?: elf_write(ctx.elf, argv[optind + 1]);
-	if (ctx.elf)
-		elf_close(ctx.elf);
-	if (err) {
-		log_report_error();
-		return 1;
-	}
+	free_ctx(&ctx);
+	if (err)
+		return log_report_error();
 	debug("%zu livepatch relocations, %zu livepatch symbols", ctx.nr_converted,
 	      ctx.nr_symbols);
 	return 0;

@@ -68,6 +68,18 @@ int refuse_at(const char *obj, const char *sym, uint64_t off, const char *fmt, .
 	return -1;
 }
 
+int refuse_obj(const char *obj, const char *fmt, ...)
+{
+	char prefix[512];
+	va_list ap;
+
+	where(prefix, sizeof(prefix), obj, NULL, 0);
+	va_start(ap, fmt);
+	record(ERR_UNPATCHABLE, prefix, fmt, ap, NULL);
+	va_end(ap);
+	return -1;
+}
+
 int error_obj(const char *obj, const char *fmt, ...)
 {
 	char prefix[512];

@@ -43,6 +43,9 @@ int error_sys(const char *obj, const char *fmt, ...)
 /* Record a refusal (exit 2): "obj: sym+0xoff: msg". Return -1. */
 int refuse_at(const char *obj, const char *sym, uint64_t off, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Record a refusal (exit 2): "obj: msg". Return -1. */
+int refuse_obj(const char *obj, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 bool error_pending(void);		/* has an error been recorded? */
 enum error_kind error_kind(void);	/* the kind of the recorded error */
