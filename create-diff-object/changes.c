@@ -485,21 +485,74 @@ static void propagate_cold_parts(struct diff_ctx *ctx)
 	}
 }
 
-/* Offset of the `call __fentry__` relocation, or -1 if the function has none. */
-static int64_t fentry_offset(const struct elf_symbol *f)
+/*
+ * ftrace sites.  An x86-64 kernel function that ftrace (and so livepatch)
+ * can redirect starts with a 5-byte site, right after an endbr64 with IBT:
+ * `call __fentry__` (R_X86_64_PC32 from older binutils, R_X86_64_PLT32 from
+ * newer), or a 5-byte NOP in its place: objtool --mcount --mnop leaves the
+ * call's relocation as R_X86_64_NONE, gcc -mnop-mcount leaves none, and
+ * then the __mcount_loc entry (gcc -mrecord-mcount or objtool --mcount)
+ * that points at the site is the evidence.  __patchable_function_entries
+ * (the padding of CONFIG_CALL_PADDING, before the function) is no evidence:
+ * notrace functions have it too.
+ */
+static const unsigned char endbr64_insn[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+static const unsigned char nop5_insn[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+
+/* The bytes of @f at @off, if @len of them are there. */
+static const unsigned char *func_bytes(const struct elf_symbol *f, uint64_t off, uint64_t len)
 {
-	static const uint64_t candidates[] = { 1, 5 };	/* plain; after endbr64 */
+	if (!f->sec->buf || f->offset + off + len > f->sec->size)
+		return NULL;
+	return (const unsigned char *)f->sec->buf + f->offset + off;
+}
 
-	for (size_t i = 0; i < 2; i++) {
-		const struct elf_reloc *r;
+/* Is there a `call __fentry__` (or the NOP objtool made of it) at @site of @f? */
+static bool is_fentry_call(const struct elf_symbol *f, uint64_t site)
+{
+	const unsigned char *code = func_bytes(f, site, 5);
+	const struct elf_reloc *r;
 
-		if (!f->sec->rela)
-			return -1;
-		for_each_reloc(f->sec->rela, r) {
-			if (r->offset == f->offset + candidates[i] && !strcmp(r->sym->name, "__fentry__"))
-				return (int64_t)candidates[i];
-		}
+	if (!code || !f->sec->rela)
+		return false;
+	for_each_reloc(f->sec->rela, r) {
+		if (r->offset != f->offset + site + 1 || strcmp(r->sym->name, "__fentry__"))
+			continue;
+		if (r->type == R_X86_64_PC32 || r->type == R_X86_64_PLT32)
+			return code[0] == 0xe8;
+		if (r->type == R_X86_64_NONE)
+			return !memcmp(code, nop5_insn, sizeof(nop5_insn));
 	}
+	return false;
+}
+
+/* Does an __mcount_loc entry of @elf point at @site of @f, a call or a 5-byte NOP? */
+static bool is_mcount_site(const struct elf *elf, const struct elf_symbol *f, uint64_t site)
+{
+	const struct elf_section *mc = find_section_by_name(elf, "__mcount_loc");
+	const unsigned char *code = func_bytes(f, site, 5);
+	const struct elf_reloc *r;
+
+	if (!mc || !mc->rela || !code || (code[0] != 0xe8 && memcmp(code, nop5_insn, 5)))
+		return false;
+	for_each_reloc(mc->rela, r) {
+		uint64_t base = is_section_sym(r->sym) ? 0 : r->sym->offset;
+
+		if (r->sym->sec == f->sec && r->type == R_X86_64_64 &&
+		    base + (uint64_t)r->addend == f->offset + site)
+			return true;
+	}
+	return false;
+}
+
+/* Offset of @f's ftrace site (0, or 4 after an endbr64), or -1 if it has none. */
+static int64_t fentry_offset(const struct elf *elf, const struct elf_symbol *f)
+{
+	const unsigned char *code = func_bytes(f, 0, sizeof(endbr64_insn));
+	uint64_t site = code && !memcmp(code, endbr64_insn, sizeof(endbr64_insn)) ? 4 : 0;
+
+	if (is_fentry_call(f, site) || is_mcount_site(elf, f, site))
+		return (int64_t)site;
 	return -1;
 }
 
@@ -519,7 +572,7 @@ static int refuse_unpatchable_functions(struct diff_ctx *ctx)
 					 "patch callback");
 		if (p->parent)
 			continue;	/* .cold parts are reached through their parent */
-		if (fentry_offset(p->twin) < 0)
+		if (fentry_offset(ctx->orig, p->twin) < 0)
 			return refuse_at(ctx->orig_name, p->name, 0,
 					 "changed function has no fentry call (notrace or not "
 					 "traceable), so ftrace cannot redirect it; patch its callers "

@@ -9,14 +9,22 @@
 # Both sources are compiled under the same name, <case>.c, so that the FILE
 # symbol and __FILE__ match, with the kernel's x86-64 code generation flags
 # and test-objects/include/kernel-lite.h.  An optional file <case>/cflags
-# adds flags for that case (e.g. retpolines).  The objects are committed:
-# the tests never run the compiler, this script only remakes them.
+# adds flags for that case (e.g. retpolines); an optional <case>/asm-passes
+# lists (one a line, '#' comments) the extra passes below that the case's
+# assembly goes through.  The objects are committed: the tests never run
+# the compiler, this script only remakes them.
 #
 # Compilation goes through assembly so that an "objtool-lite" pass can add
 # the sections objtool writes in a real build:
 #   call/jmp __SCT__<name>              -> .static_call_sites {s32 addr; s32 key}
 #   call/jmp __x86_indirect_thunk_<r>   -> .retpoline_sites   s32
 #   jmp __x86_return_thunk              -> .return_sites      s32
+# and, when asm-passes names them (the ftrace site of older toolchains and
+# of objtool's mcount, instead of gcc's):
+#   fentry-pc32          call __fentry__ with R_X86_64_PC32 (binutils < 2.31)
+#   objtool-mcount-mnop  call __fentry__ -> 5-byte NOP, its relocation turned
+#                        into R_X86_64_NONE, and an __mcount_loc entry
+#                        (objtool --mcount --mnop; build with -mno-record-mcount)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -29,9 +37,30 @@ KFLAGS=(-O2 -std=gnu11 -ffunction-sections -fdata-sections -pg -mfentry
 	-fno-delete-null-pointer-checks -Wall -Wno-unused-function
 	-I"$HERE/include" -I"$HERE/../templates")
 
+PASSES=""	# the asm-passes of the case being built
+
 # Append the objtool-generated special sections to gcc's assembly ($1 -> $2).
 objtool_lite() {
-	awk '
+	awk -v passes=" $PASSES " '
+	function fentry_site(label) {
+		n++
+		if (label != "")
+			print label
+		if (index(passes, " objtool-mcount-mnop ")) {
+			printf ".Lobjtool_lite_%d:\n", n
+			printf "\t.byte 0x0f, 0x1f, 0x44, 0x00, 0x00\n"
+			printf "\t.reloc .Lobjtool_lite_%d + 1, R_X86_64_NONE, __fentry__ - 4\n", n
+			printf "\t.pushsection __mcount_loc,\"a\"\n\t.balign 8\n"
+			printf "\t.quad .Lobjtool_lite_%d\n\t.popsection\n", n
+		} else {
+			printf "\t.byte 0xe8\n\t.long __fentry__ - . - 4\n"
+		}
+	}
+	passes ~ / (fentry-pc32|objtool-mcount-mnop) / &&
+	$0 ~ /^([0-9]+:)?[ \t]*call[ \t]+__fentry__[ \t]*$/ {
+		fentry_site($1 ~ /:$/ ? $1 : "")
+		next
+	}
 	function site(sec, key) {
 		n++
 		printf ".Lobjtool_lite_%d:\n%s\n", n, $0
@@ -83,6 +112,10 @@ build_case() {
 	name=$(basename "$dir")
 	if [ -f "$dir/cflags" ]; then
 		extra=$(grep -v '^#' "$dir/cflags" | tr '\n' ' ')
+	fi
+	PASSES=""
+	if [ -f "$dir/asm-passes" ]; then
+		PASSES=$(grep -v '^#' "$dir/asm-passes" | tr '\n' ' ')
 	fi
 	compile_one "$dir/orig.c" "$dir/ORIG.o" "$name" "$extra"
 	compile_one "$dir/patched.c" "$dir/PATCHED.o" "$name" "$extra"
