@@ -8,13 +8,17 @@
  * Entry sizes come from, in order: the environment override (e.g.
  * BUG_STRUCT_SIZE), the struct's size in the parent's DWARF when
  * PARENT-SYMTAB is an ELF file with debug info, the section's sh_entsize,
- * the spacing of the key relocations (for tables with one text relocation
- * per entry), and finally the x86-64 layouts of the 6.x kernels (the
- * default one, or another one of a later version whose entries, and only
- * whose entries, hold the same relocations each: struct alt_instr grew from
- * 12 to 14 bytes in 6.3).  Whatever is chosen must divide the section and
- * put a relocation at every key.
+ * the x86-64 layouts of 4.x-6.x kernels (6.1's first: struct alt_instr is
+ * 12 bytes in 6.1, 14 from 6.3, 13 in older 5.x), and last the spacing of
+ * the section's relocations.  The first size that fits the object wins: it
+ * divides the section and every entry holds a relocation at its start and
+ * the same relocations as the others.  An override that does not fit (a
+ * pipeline that sets it once for objects of several kernels) is replaced by
+ * the size the object shows, with one warning per variable; a section that
+ * no size fits is an error that lists what was tried.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,39 +27,46 @@
 #include "dwarf.h"
 #include "log.h"
 
+#define MAX_LAYOUTS 4
+
 /* How a special section is laid out and what to keep of it. */
 struct special_sec {
 	const char *name;		/* section name */
 	const char *env;		/* environment override of the entry size */
 	const char *dwarf_struct;	/* struct name in the kernel's DWARF */
-	size_t size;			/* default entry size (x86-64, 6.x) */
-	bool derive_from_relocs;	/* one text reloc per entry: size = their spacing */
+	size_t sizes[MAX_LAYOUTS];	/* entry sizes of its x86-64 layouts, 6.1's first; 0 ends */
 	uint16_t ignore_off, ignore_len;	/* bytes that do not count (bug line) */
 	const char *parallel;		/* section with a parallel array (orc) */
 	size_t parallel_size;		/* entry size in the parallel section */
 	const char *parallel_env;	/* its override */
 	bool printk_index;		/* key is a pi_entry naming the function */
-	size_t later_size;		/* entry size of later 6.x versions, 0 = the same */
 };
 
-/* Sorted by name. */
+/*
+ * Sorted by name.  Layouts: alt_instr 12 (5.x-6.2), 14 (6.3+: u32
+ * ft_flags), 13 (older 5.x: u8 padlen); paravirt_patch_site 16 (u8 *instr,
+ * to 6.5), 8 and 6 (s32 instr_offset, later 6.x, padded then packed);
+ * bug_entry 12 (relative, verbose), 8 (no file and line); exception_table_
+ * entry 12 (insn, fixup, handler or data), 8 (insn, fixup: 4.x); jump_entry
+ * 16 (relative), 24 (absolute).
+ */
 static const struct special_sec specials[] = {
-	{ ".altinstructions", "ALT_STRUCT_SIZE", "alt_instr", 12, .later_size = 14 },
-	{ ".call_sites", NULL, NULL, 4 },
-	{ ".ibt_endbr_seal", NULL, NULL, 4 },
-	{ ".orc_unwind_ip", NULL, NULL, 4, .parallel = ".orc_unwind", .parallel_size = 6,
+	{ ".altinstructions", "ALT_STRUCT_SIZE", "alt_instr", { 12, 14, 13 } },
+	{ ".call_sites", NULL, NULL, { 4 } },
+	{ ".ibt_endbr_seal", NULL, NULL, { 4 } },
+	{ ".orc_unwind_ip", NULL, NULL, { 4 }, .parallel = ".orc_unwind", .parallel_size = 6,
 	  .parallel_env = "ORC_STRUCT_SIZE" },
-	{ ".parainstructions", "PARA_STRUCT_SIZE", "paravirt_patch_site", 16 },
-	{ ".printk_index", "PRINTK_INDEX_STRUCT_SIZE", NULL, 8, .printk_index = true },
-	{ ".retpoline_sites", NULL, NULL, 4 },
-	{ ".return_sites", NULL, NULL, 4 },
-	{ ".smp_locks", NULL, NULL, 4 },
-	{ ".static_call_sites", "STATIC_CALL_STRUCT_SIZE", "static_call_site", 8 },
-	{ "__bug_table", "BUG_STRUCT_SIZE", "bug_entry", 12, true, 8, 2 },
-	{ "__ex_table", "EX_STRUCT_SIZE", "exception_table_entry", 12 },
-	{ "__jump_table", "JUMP_STRUCT_SIZE", "jump_entry", 16 },
-	{ "__mcount_loc", NULL, NULL, 8 },
-	{ "__patchable_function_entries", NULL, NULL, 8 },
+	{ ".parainstructions", "PARA_STRUCT_SIZE", "paravirt_patch_site", { 16, 8, 6 } },
+	{ ".printk_index", "PRINTK_INDEX_STRUCT_SIZE", NULL, { 8 }, .printk_index = true },
+	{ ".retpoline_sites", NULL, NULL, { 4 } },
+	{ ".return_sites", NULL, NULL, { 4 } },
+	{ ".smp_locks", NULL, NULL, { 4 } },
+	{ ".static_call_sites", "STATIC_CALL_STRUCT_SIZE", "static_call_site", { 8 } },
+	{ "__bug_table", "BUG_STRUCT_SIZE", "bug_entry", { 12, 8 }, 8, 2 },
+	{ "__ex_table", "EX_STRUCT_SIZE", "exception_table_entry", { 12, 8 } },
+	{ "__jump_table", "JUMP_STRUCT_SIZE", "jump_entry", { 16, 24 } },
+	{ "__mcount_loc", NULL, NULL, { 8 } },
+	{ "__patchable_function_entries", NULL, NULL, { 8 } },
 };
 
 #define NR_SPECIALS (sizeof(specials) / sizeof(specials[0]))
@@ -98,32 +109,6 @@ static size_t env_size(const char *var)
 	return *end ? 0 : n;
 }
 
-static uint64_t gcd(uint64_t a, uint64_t b)
-{
-	while (b) {
-		uint64_t t = a % b;
-
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
-/* Spacing of the relocations that point into code: one per entry. */
-static size_t size_from_relocs(const struct elf_section *sec)
-{
-	const struct elf_reloc *r;
-	uint64_t g = sec->size;
-
-	if (!sec->rela)
-		return 0;
-	for_each_reloc(sec->rela, r) {
-		if (r->sym->sec && is_text_sec(r->sym->sec))
-			g = gcd(g, r->offset);
-	}
-	return g;
-}
-
 /* Is there a relocation at the start of every entry of size @size? */
 static bool size_fits(const struct elf *elf, const struct elf_section *sec, size_t size)
 {
@@ -157,40 +142,145 @@ static bool relocs_repeat(const struct elf *elf, const struct elf_section *sec, 
 	return true;
 }
 
-/* The default layout, or the later one when only that one fits. */
-static size_t known_size(const struct elf *elf, const struct elf_section *sec,
-			 const struct special_sec *sp)
+static bool has_relocs(const struct elf_section *sec)
 {
-	if (!sp->later_size || (size_fits(elf, sec, sp->size) && relocs_repeat(elf, sec, sp->size)))
-		return sp->size;
-	if (size_fits(elf, sec, sp->later_size) && relocs_repeat(elf, sec, sp->later_size))
-		return sp->later_size;
-	return sp->size;
+	return sec->rela && sec->rela->nr_relocs;
 }
 
-static size_t entry_size(const struct diff_ctx *ctx, const struct elf *elf,
-			 const struct elf_section *sec, const struct special_sec *sp)
+/*
+ * Does @size fit @sec: does it divide the section, and (when the section
+ * has relocations) does every entry start with one and hold the same ones?
+ */
+static bool size_is_consistent(const struct elf *elf, const struct elf_section *sec, size_t size)
+{
+	if (!size || size > sec->size || sec->size % size)
+		return false;
+	return !has_relocs(sec) || (size_fits(elf, sec, size) && relocs_repeat(elf, sec, size));
+}
+
+/* The smallest size that makes two or more entries with the same relocations. */
+static size_t size_from_reloc_spacing(const struct elf *elf, const struct elf_section *sec)
+{
+	if (!has_relocs(sec))
+		return 0;
+	for (size_t size = 1; size <= sec->size / 2; size++)
+		if (size_is_consistent(elf, sec, size))
+			return size;
+	return 0;
+}
+
+/* The sizes tried for one section, for the messages. */
+struct size_trial {
+	char tried[256];		/* "PARA_STRUCT_SIZE=12, x86-64 layouts 16 8 6, ..." */
+	size_t len;			/* used bytes of tried */
+	const char *source;		/* where the chosen size came from */
+};
+
+static void note_tried(struct size_trial *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void note_tried(struct size_trial *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (t->len >= sizeof(t->tried) - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(t->tried + t->len, sizeof(t->tried) - t->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		t->len = t->len + (size_t)n < sizeof(t->tried) ? t->len + (size_t)n : sizeof(t->tried) - 1;
+}
+
+/* The entry size the object itself shows, or 0; t->source says from what. */
+static size_t object_entry_size(const struct diff_ctx *ctx, const struct elf *elf,
+				const struct elf_section *sec, const struct special_sec *sp,
+				struct size_trial *t)
 {
 	size_t n;
 
-	n = env_size(sp->env);
-	if (n)
-		return n;
 	if (sp->dwarf_struct && ctx->parent && ctx->parent->path) {
-		size_t sz;
-
-		if (dwarf_struct_size(ctx->parent->path, sp->dwarf_struct, &sz) == 0)
-			return sz;
+		if (dwarf_struct_size(ctx->parent->path, sp->dwarf_struct, &n) == 0) {
+			if (size_is_consistent(elf, sec, n)) {
+				t->source = "the parent's DWARF";
+				return n;
+			}
+			note_tried(t, "%sstruct %s in the parent's DWARF %zu", t->len ? ", " : "",
+				   sp->dwarf_struct, n);
+		}
 		error_clear();
 	}
-	if (sec->sh.sh_entsize && size_fits(elf, sec, sec->sh.sh_entsize))
-		return sec->sh.sh_entsize;
-	if (sp->derive_from_relocs) {
-		n = size_from_relocs(sec);
-		if (size_fits(elf, sec, n))
+	n = sec->sh.sh_entsize;
+	if (n) {
+		if (size_is_consistent(elf, sec, n)) {
+			t->source = "its sh_entsize";
 			return n;
+		}
+		note_tried(t, "%ssh_entsize %zu", t->len ? ", " : "", n);
 	}
-	return known_size(elf, sec, sp);
+	for (size_t i = 0; i < MAX_LAYOUTS && sp->sizes[i]; i++)
+		if (size_is_consistent(elf, sec, sp->sizes[i])) {
+			t->source = "an x86-64 layout";
+			return sp->sizes[i];
+		}
+	note_tried(t, "%sx86-64 layout%s", t->len ? ", " : "", sp->sizes[1] ? "s" : "");
+	for (size_t i = 0; i < MAX_LAYOUTS && sp->sizes[i]; i++)
+		note_tried(t, " %zu", sp->sizes[i]);
+	n = size_from_reloc_spacing(elf, sec);
+	if (n) {
+		t->source = "the spacing of its relocations";
+		return n;
+	}
+	note_tried(t, ", relocation spacing");
+	return 0;
+}
+
+/* Variables already warned about (an override is judged once per run). */
+static bool warned_env[NR_SPECIALS + 1];
+
+/* Warn once per run that override @var=@given was replaced by @used (why: @why). */
+static void warn_override_once(const struct elf *elf, const struct elf_section *sec,
+			       const char *var, bool *warned, size_t given, const char *why,
+			       size_t used, const char *source)
+{
+	if (*warned)
+		return;
+	*warned = true;
+	warn("%s: %s=%zu contradicts %s (%s): using %zu, from %s", elf->path, var, given,
+	     sec->name, why, used, source);
+}
+
+/* The entry size of @sec (0 with an error recorded when nothing fits). */
+static size_t entry_size(const struct diff_ctx *ctx, const struct elf *elf,
+			 const struct elf_section *sec, const struct special_sec *sp)
+{
+	struct size_trial t = { .len = 0 };
+	size_t given = env_size(sp->env), n;
+
+	if (given) {
+		if (size_is_consistent(elf, sec, given))
+			return given;
+		note_tried(&t, "%s=%zu", sp->env, given);
+	}
+	n = object_entry_size(ctx, elf, sec, sp, &t);
+	if (!n) {
+		error_obj(elf->path, "%s: no entry size fits its %zu bytes and relocations (tried %s); "
+			  "set %s to the size of the kernel's struct", sec->name, sec->size, t.tried,
+			  sp->env ? sp->env : "the matching *_STRUCT_SIZE");
+		return 0;
+	}
+	if (given) {
+		char why[96];
+
+		if (sec->size % given)
+			snprintf(why, sizeof(why), "%zu bytes, not a multiple of %zu", sec->size, given);
+		else
+			snprintf(why, sizeof(why), "its relocations do not repeat every %zu bytes", given);
+		warn_override_once(elf, sec, sp->env, &warned_env[sp - specials], given, why, n,
+				   t.source);
+	}
+	return n;
 }
 
 /* One entry of a special section and the function that owns it. */
@@ -264,10 +354,8 @@ static int load_table(const struct diff_ctx *ctx, const struct elf *elf, struct 
 	t->sp = sp;
 	t->sec = sec;
 	t->size = entry_size(ctx, elf, sec, sp);
-	if (!t->size || sec->size % t->size)
-		return error_obj(elf->path, "%s: size %zu is not a multiple of the entry size %zu; "
-				 "set %s to the size of its struct", sec->name, sec->size, t->size,
-				 sp->env ? sp->env : "the matching *_STRUCT_SIZE");
+	if (!t->size)
+		return -1;
 	t->nr = sec->size / t->size;
 	t->entries = calloc(t->nr + 1, sizeof(*t->entries));
 	if (!t->entries)
@@ -466,7 +554,7 @@ static int check_entry_keys(struct diff_ctx *ctx, struct special_table *t, uint6
 	if (!ctx->parent_is_module)
 		return 0;
 	if (!strcmp(t->sec->name, "__jump_table"))
-		at = off + 8;
+		at = off + t->size - 8;	/* the key is last (relative and absolute layouts) */
 	else if (!strcmp(t->sec->name, ".static_call_sites"))
 		at = off + 4;
 	else
@@ -538,7 +626,7 @@ static int load_parallel(const struct diff_ctx *ctx, struct special_table *t,
 			 struct special_table *par)
 {
 	struct elf_section *psec;
-	size_t sz;
+	size_t sz, given;
 
 	memset(par, 0, sizeof(*par));
 	if (!t->sp->parallel)
@@ -546,12 +634,21 @@ static int load_parallel(const struct diff_ctx *ctx, struct special_table *t,
 	psec = find_section_by_name(ctx->patched, t->sp->parallel);
 	if (!psec || !psec->buf)
 		return 0;
-	sz = env_size(t->sp->parallel_env);
-	if (!sz)
-		sz = t->sp->parallel_size;
-	if (psec->size != t->nr * sz)
-		return error_obj(ctx->patched->path, "%s has %zu bytes, expected %zu entries of %zu",
-				 psec->name, psec->size, t->nr, sz);
+	/* one entry per entry of @t: the object shows the size */
+	given = env_size(t->sp->parallel_env);
+	if (!t->nr || psec->size % t->nr)
+		return error_obj(ctx->patched->path, "%s: no entry size fits its %zu bytes for the "
+				 "%zu entries of %s (tried %s%zu)", psec->name, psec->size, t->nr,
+				 t->sec->name, given ? "the override " : "", given ? given : t->sp->parallel_size);
+	sz = psec->size / t->nr;
+	if (given && given != sz) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "%zu bytes for the %zu entries of %s", psec->size, t->nr,
+			 t->sec->name);
+		warn_override_once(ctx->patched, psec, t->sp->parallel_env, &warned_env[NR_SPECIALS],
+				   given, why, sz, "the entry count");
+	}
 	par->sec = psec;
 	par->size = sz;
 	par->nr = t->nr;

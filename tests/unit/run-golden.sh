@@ -35,6 +35,7 @@
 #   undef S...        each is an undefined symbol of OUTPUT.o
 #   relocs SEC N      exactly N (plain) relocations in .rela<SEC> of OUTPUT.o
 #   stderr REGEX      grep -E on the differ's stderr
+#   stderr-lines N REGEX  exactly N lines of the differ's stderr match REGEX
 #   stdout REGEX      grep -E on the differ's stdout
 #   parent NAME       PARENT-NAME (default vmlinux)
 #   objects CASE      take ORIG.o and PATCHED.o from the case CASE (a sibling
@@ -111,7 +112,7 @@ read_expect() {
 	while read -r key rest; do
 		case $key in
 		''|'#'*) continue ;;
-		stderr|stdout) ;;
+		stderr|stdout|stderr-lines) ;;
 		*) rest=${rest%%[[:space:]]#*} ;;
 		esac
 		case $key in
@@ -133,7 +134,7 @@ read_expect() {
 			fi ;;
 		symvers) SYMVERS=$dir/$rest ;;
 		env) ENVS+=("$rest") ;;
-		changed|new|funcs|klpsym|no-klpsym|has-section|no-section|has-symbol|no-symbol|undef|relocs|stderr|stdout)
+		changed|new|funcs|klpsym|no-klpsym|has-section|no-section|has-symbol|no-symbol|undef|relocs|stderr|stdout|stderr-lines)
 			DIRECTIVES+=("$key $rest") ;;
 		*) fail "expect: unknown directive '$key'"; return ;;
 		esac
@@ -216,6 +217,10 @@ check_directive() {
 	case $key in
 	stderr) grep -Eq -- "$rest" "$tmp/stderr" || fail "stderr does not match /$rest/" ;;
 	stdout) grep -Eq -- "$rest" "$tmp/stdout" || fail "stdout does not match /$rest/" ;;
+	stderr-lines)
+		n=$(grep -Ec -- "${rest#* }" "$tmp/stderr")
+		[[ ${words[0]} =~ ^[0-9]+$ ]] && [ "$n" -eq "${words[0]}" ] ||
+			fail "$n lines of stderr match /${rest#* }/, want ${words[0]}" ;;
 	changed) check_set CHANGED "changed functions" "${words[@]}" ;;
 	new) check_set NEW "new functions" "${words[@]}" ;;
 	funcs) check_set FUNCS "functions defined in OUTPUT.o" "${words[@]}" ;;
@@ -291,7 +296,7 @@ check_results() {
 	read_stdout "$tmp/stdout"
 	for d in "${DIRECTIVES[@]}"; do
 		case ${d%% *} in
-		stderr|stdout) ;;
+		stderr|stdout|stderr-lines) ;;
 		*)
 			if [ "$rc" -ne 0 ]; then
 				fail "expect: '${d%% *}' needs an OUTPUT.o (exit 0)"
