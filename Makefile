@@ -19,7 +19,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CDO_OBJ  := $(CDO_SRC:%.c=$(BUILD)/obj/%.o)
 CKM_OBJ  := $(CKM_SRC:%.c=$(BUILD)/obj/%.o)
 # One-file helpers of kpatch-build (distro mode): kpatch-build/<name>.c
-HELPERS  := kpatch-match kpatch-scan
+HELPERS  := kpatch-lines kpatch-match kpatch-scan
 HEADERS  := $(wildcard lib/*.h create-diff-object/*.h kpatch-build/*.h)
 
 BINS     := $(BUILD)/create-diff-object $(BUILD)/create-klp-module \
@@ -65,6 +65,7 @@ unit: all asan
 	tests/unit/run-klp-module.sh build-asan
 	tests/unit/run-match.sh build-asan
 	tests/unit/run-scan.sh build-asan
+	tests/unit/run-lines.sh build-asan
 
 integration: all
 	tests/integration/run.sh

@@ -67,6 +67,8 @@ run_suite match tests/unit/run-match.sh build
 run_suite "match (asan)" tests/unit/run-match.sh build-asan
 run_suite scan tests/unit/run-scan.sh build
 run_suite "scan (asan)" tests/unit/run-scan.sh build-asan
+run_suite lines tests/unit/run-lines.sh build
+run_suite "lines (asan)" tests/unit/run-lines.sh build-asan
 [ -x tests/fuzz/run.sh ] && run_suite fuzz tests/fuzz/run.sh "${KP_FUZZ_SECONDS:-20}"
 if [ "${KP_SKIP_INTEGRATION:-0}" != 1 ]; then
 	[ -x tests/kpatch-util/run.sh ] && run_suite kpatch-util tests/kpatch-util/run.sh
