@@ -25,6 +25,9 @@
 #   objtool-mcount-mnop  call __fentry__ -> 5-byte NOP, its relocation turned
 #                        into R_X86_64_NONE, and an __mcount_loc entry
 #                        (objtool --mcount --mnop; build with -mno-record-mcount)
+#   objtool-prefix       a __pfx_<func> symbol over the 16 bytes of padding
+#                        that -fpatchable-function-entry=16,16 puts before each
+#                        function, bound like it (objtool --prefix=16, 6.2+)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -56,6 +59,20 @@ objtool_lite() {
 			printf "\t.byte 0xe8\n\t.long __fentry__ - . - 4\n"
 		}
 	}
+	passes ~ / objtool-prefix / && $1 == ".globl" { global[$2] = 1 }
+	passes ~ / objtool-prefix / && /^\.LPFE[0-9]+:$/ { print; padding = 1; nbuf = 0; next }
+	padding && $1 == ".type" {
+		name = $2
+		sub(/,$/, "", name)
+		if (name in global)
+			printf "\t.globl __pfx_%s\n", name
+		printf "\t.type __pfx_%s, @function\n__pfx_%s:\n", name, name
+		for (i = 1; i <= nbuf; i++)
+			print buf[i]
+		printf "\t.size __pfx_%s, . - __pfx_%s\n", name, name
+		padding = 0
+	}
+	padding { buf[++nbuf] = $0; next }
 	passes ~ / (fentry-pc32|objtool-mcount-mnop) / &&
 	$0 ~ /^([0-9]+:)?[ \t]*call[ \t]+__fentry__[ \t]*$/ {
 		fentry_site($1 ~ /:$/ ? $1 : "")
