@@ -43,6 +43,7 @@ DEFAULT_TESTS=(
 	d1-header-fdinfo	# a header change: 2 units found by the include scan
 	10-new-function		# a new function (integration's patch)
 	19-cross-object-new-function	# a global function added in one file, called from another
+	d7-refuse-undefined-symbol	# must fail: a call to a function defined nowhere, named at the link
 	d2-module-binfmt-misc	# a module target
 	16-refuse-init-function	# must fail: a changed __init function
 	d3-mismatch-6.12-stat	# must fail: the match check (6.12 source vs older image)
