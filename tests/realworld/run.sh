@@ -644,4 +644,4 @@ main()
 	msg "done in $(elapsed "$t_start") s"
 }
 
-main "$@"
+main "$@"; exit
