@@ -28,6 +28,7 @@
 #   ABI_VERSION/image/            the unsigned image package, unpacked
 #   ABI_VERSION/vmlinux           vmlinux with symbols
 #   ABI_VERSION/units/            compile units of vmlinux and of modules
+#   ABI_VERSION/dbg/              debug files of the modules patched so far
 #   ABI_VERSION/tree-KEY/linux    the prepared source tree (KEY: the source)
 #   ABI_VERSION/tree-KEY/state    what restore needs (as in the full build)
 
@@ -436,7 +437,7 @@ module_units()
 				fail $E_BUILD "cannot read the compile units of $m (kpatch-scan units)"
 			mv "$dc/units/modules/$m.units.tmp" "$dc/units/modules/$m.units"
 		done
-		rm -rf "$dbgdir"
+		# the parents' debug files stay for cache_module_debug_files
 	fi
 	for u in "$@"; do
 		in_module[$u]=1
@@ -448,12 +449,79 @@ module_units()
 	done
 }
 
-# Record the parent of each unit: $work/units has "object<TAB>parent<TAB>file"
-# lines, file being vmlinux or the module the parent symbols come from.
+# The name, type, binding, value and size of each symbol of an ELF file but
+# FILE and SECTION symbols, in the order of its symbol table.
+symbol_list()
+{
+	readelf -sW "$1" 2>/dev/null |
+		awk '$1 ~ /^[0-9]+:$/ && $4 != "FILE" && $4 != "SECTION" { print $8, $4, $5, $2, $3 }'
+}
+
+# cache_module_debug_files M...: the debug files of the target's modules M
+# (paths below kernel/) into $dc/dbg/M: those module_units took out of the
+# -dbg package this run are in $work/dbg, the others are taken out of it
+# in one pass.  A debug file is kept only when its symbols are the
+# module's, in the same order (livepatch positions of same-named locals
+# count in that order); else, or when the package has no debug file for
+# M, the marker $dc/dbg/M.none says to use the module itself.
+cache_module_debug_files()
+{
+	local prefix=./usr/lib/debug/lib/modules/$abi/kernel m need=() deb from
+
+	for m in "$@"; do
+		[ -f "$dc/dbg/$m" ] || [ -f "$dc/dbg/$m.none" ] || need+=("$m")
+	done
+	[ ${#need[@]} -gt 0 ] || return 0
+	local missing=()
+	for m in "${need[@]}"; do
+		[ -f "$work/dbg/$prefix/$m" ] || missing+=("$m")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		deb=$(fetch_deb "linux-image-$abi-dbg" "$kver") || exit
+		msg "taking the debug files of ${#missing[@]} module(s) out of ${deb##*/}"
+		# a member the package lacks is reported, the others are taken
+		deb_extract "$deb" "$work/dbg" "${missing[@]/#/$prefix/}"
+	fi
+	for m in "${need[@]}"; do
+		from=$work/dbg/$prefix/$m
+		mkdir -p "$dc/dbg/${m%/*}" || fail $E_BUILD "cannot create $dc/dbg"
+		if ! [ -f "$from" ]; then
+			warn "no debug file of $m in the -dbg package: its locals are found by name only"
+			touch "$dc/dbg/$m.none"
+		elif ! cmp -s <(symbol_list "$from") <(symbol_list "$(target_module_file "$m")"); then
+			warn "the debug file of $m does not have the symbols of $m: its locals are found by name only"
+			touch "$dc/dbg/$m.none"
+		else
+			# a rename inside the cache folder: never a partial file
+			cp "$from" "$dc/dbg/$m.tmp" && mv -f "$dc/dbg/$m.tmp" "$dc/dbg/$m" ||
+				fail $E_BUILD "cannot write $dc/dbg/$m"
+		fi
+	done
+	rm -rf "$work/dbg"
+}
+
+# The parent symbols of the target's module M: its debug file (FILE
+# symbols: a local is found in the symbols of its own source file), or,
+# without one, the module itself (Debian strips the FILE symbols: a local
+# is found only when its name is unique in the module).
+module_symtab_file()
+{
+	cache_module_debug_files "$1"
+	if [ -f "$dc/dbg/$1" ]; then
+		printf '%s\n' "$dc/dbg/$1"
+	else
+		target_module_file "$1"
+	fi
+}
+
+# Record the parent of each unit: $work/units has
+# "object<TAB>parent<TAB>file<TAB>symbols" lines, file being vmlinux or the
+# module the kernel loads, symbols the file the parent symbols are read
+# from (the module's debug file when there is one).
 distro_find_units()
 {
 	local f direct=() headers=() cands=() others=() u n nv nm
-	declare -A seen=() mod_of=() is_direct=() in_vmlinux=()
+	declare -A seen=() mod_of=() is_direct=() in_vmlinux=() parents=()
 
 	check_patches_apply
 	for f in "${touched[@]}"; do
@@ -505,9 +573,16 @@ distro_find_units()
 					fail $E_REFUSED "$u is not built into $abi (neither in vmlinux nor in a module): nothing to patch"
 				continue
 			fi
+			parents[$f]=1
+		done
+		[ ${#parents[@]} -gt 0 ] && cache_module_debug_files "${!parents[@]}"
+		for u in "${others[@]}"; do
+			f=${mod_of[$u]:-}
+			[ -n "$f" ] || continue
 			n=${f##*/}
 			n=${n%.ko}
-			printf '%s\t%s\t%s\n' "${u%.c}.o" "${n//-/_}" "$(target_module_file "$f")" >>"$work/units"
+			printf '%s\t%s\t%s\t%s\n' "${u%.c}.o" "${n//-/_}" "$(target_module_file "$f")" \
+				"$(module_symtab_file "$f")" >>"$work/units"
 		done
 	fi
 	nv=$(awk -F'\t' '$2 == "vmlinux"' "$work/units" | wc -l)
@@ -556,21 +631,17 @@ distro_build_orig()
 
 distro_build_patched()
 {
-	local p
-
 	save_sources
 	touch "$state/dirty"
-	for p in "${patches[@]}"; do
-		run patch -p1 --batch --forward --no-backup-if-mismatch -r - -d "$copy" -i "$p" ||
-			{ show_log_tail 10; fail $E_USAGE "${p##*/} does not apply to $copy"; }
-	done
+	apply_patches "$copy"
+	keep_line_numbers "$copy" "$state/src"
 	mapfile -t objs < <(distro_objects)
 	# the patched code may use symbols of the patch module (kpatch-macros.h)
 	dmake "${objs[@]}" KPATCH_RECORD="$state/record" KPATCH_TREE="$copy" \
 		KPATCH_ORIG_DIR="$state/obj" ||
 		{ show_log_tail 30; fail $E_BUILD "the patched units do not build"; }
 	collect_objects
-	stage_note="$(wc -l <"$work/changed") recompiled"
+	stage_note="$(wc -l <"$work/changed") recompiled$lines_note"
 }
 
 # ----------------------------------------------------------------------
@@ -579,11 +650,12 @@ distro_build_patched()
 
 distro_diff_objects()
 {
-	local rel parent file
+	local rel parent file symbols
 
-	declare -gA obj_module=() obj_target=()
-	while IFS=$'\t' read -r rel parent file; do
+	declare -gA obj_module=() obj_target=() obj_symtab=()
+	while IFS=$'\t' read -r rel parent file symbols; do
 		obj_target[$rel]=$file
+		obj_symtab[$rel]=${symbols:-$file}
 		[ "$parent" = vmlinux ] || obj_module[$rel]=$parent
 	done <"$work/units"
 	: >"$work/diff-outputs"
