@@ -44,6 +44,15 @@ int cdo_main(int argc, char **argv);
 int correlate(struct diff_ctx *ctx);
 bool is_special_static(const struct elf_symbol *sym);
 bool is_merged_data_sym(const struct elf_symbol *sym);
+/* A static local variable: var.N (gcc), fn.var or fn.var.N (clang). */
+bool is_static_local(const struct elf_symbol *sym);
+/*
+ * Describe into @buf the untwinned static locals of both objects that share
+ * untwinned static local @p's base name, with the functions using them;
+ * returns how many ORIG.o has.
+ */
+size_t static_local_candidates(const struct diff_ctx *ctx, const struct elf_symbol *p,
+			       char *buf, size_t len);
 /* Name without compiler-added numbering (".isra.3" -> ".isra", "x.12" -> "x."). */
 void canonical_name(const char *name, char *buf, size_t len);
 

@@ -119,21 +119,33 @@ static bool ddebug_equal_but_line(const unsigned char *a, const unsigned char *b
 	       a[LINENO_OFF + 3] == b[LINENO_OFF + 3];
 }
 
+/* @name's canonical name without a final dot: clang's fn._entry and fn._entry.3 are one kind. */
+static void special_kind(const char *name, char *buf, size_t len)
+{
+	size_t n;
+
+	canonical_name(name, buf, len);
+	n = strlen(buf);
+	if (n && buf[n - 1] == '.')
+		buf[n - 1] = '\0';
+}
+
 /* Two never-correlated statics are equivalent when they are the same kind
  * of thing with the same contents (e.g. two __func__ strings). */
 static bool special_statics_equivalent(const struct elf_symbol *a, const struct elf_symbol *b)
 {
 	char ca[512], cb[512];
 
-	canonical_name(a->name, ca, sizeof(ca));
-	canonical_name(b->name, cb, sizeof(cb));
+	special_kind(a->name, ca, sizeof(ca));
+	special_kind(b->name, cb, sizeof(cb));
 	if (strcmp(ca, cb) || a->size != b->size)
 		return false;
 	if (!a->sec->buf || !b->sec->buf)
 		return a->sec->sh.sh_type == b->sec->sh.sh_type;
 	if (a->offset + a->size > a->sec->size || b->offset + b->size > b->sec->size)
 		return false;
-	if (!strcmp(ca, "descriptor.") || !strcmp(ca, "descriptor"))
+	/* gcc's __UNIQUE_ID_ddebug12.3, clang's fn.__UNIQUE_ID_ddebug12, older "descriptor" */
+	if (!strcmp(a->sec->name, "__dyndbg") || !strcmp(ca, "descriptor"))
 		return ddebug_equal_but_line((unsigned char *)a->sec->buf + a->offset,
 					     (unsigned char *)b->sec->buf + b->offset, a->size);
 	return !memcmp((char *)a->sec->buf + a->offset, (char *)b->sec->buf + b->offset, a->size);
@@ -171,21 +183,6 @@ bool syms_equivalent(const struct elf_symbol *a, const struct elf_symbol *b,
 	return !(is_object_sym(b) && b->status == ST_CHANGED);
 }
 
-/* Compare two relocations of twin sections (offsets already matched). */
-bool relocs_equivalent(const struct elf_reloc *a, const struct elf_reloc *b)
-{
-	struct elf_symbol *ta, *tb;
-	int64_t aa, ab;
-
-	if (a->type != b->type)
-		return false;
-	if (a->sym->sec && b->sym->sec && (a->sym->sec->sh.sh_flags & SHF_MERGE))
-		return syms_equivalent(a->sym, b->sym, reloc_target_offset(a), reloc_target_offset(b));
-	ta = reloc_target_symbol(a, &aa);
-	tb = reloc_target_symbol(b, &ab);
-	return syms_equivalent(ta, tb, aa, ab);
-}
-
 /* Relocations of @rsec within [start, start+len), sorted by offset. */
 struct reloc_span {
 	struct elf_reloc **relocs;	/* pointers into rsec->relocs */
@@ -218,6 +215,179 @@ static int collect_relocs(const struct elf_section *sec, uint64_t start, uint64_
 	}
 	qsort(span->relocs, span->nr, sizeof(*span->relocs), cmp_reloc_offset);
 	return 0;
+}
+
+/*
+ * Anonymous read-only data: a constant with no symbol of its own, reached
+ * through its section's symbol (gcc's .LC constants in .rodata, clang's
+ * .rodata..L__const.<fn>.<var> and .rodata..Lswitch.table.<fn>).  The
+ * output gets a copy with the functions that use it, so it is compared by
+ * contents: from the offset a relocation points at up to the next offset
+ * that any relocation (or symbol) marks in that section.
+ */
+struct anon_targets {
+	const struct elf *elf;		/* the object */
+	uint64_t **offsets;		/* by section index: marked offsets, sorted */
+	size_t *nr;			/* by section index: how many */
+	size_t *cap;			/* by section index: allocated */
+};
+
+/* ORIG.o's and PATCHED.o's, while compare_objects() runs. */
+static struct anon_targets anon_targets[2];
+
+static bool is_anon_rodata_sec(const struct elf_section *sec)
+{
+	return sec && sec->sh.sh_type == SHT_PROGBITS && is_alloc_sec(sec) && !is_text_sec(sec) &&
+	       !(sec->sh.sh_flags & (SHF_WRITE | SHF_MERGE)) && !is_special_sec(sec);
+}
+
+static int anon_mark(struct anon_targets *at, const struct elf_section *sec, uint64_t off)
+{
+	unsigned int i = sec->index;
+
+	if (at->nr[i] == at->cap[i]) {
+		size_t cap = at->cap[i] ? at->cap[i] * 2 : 8;
+		uint64_t *v = realloc(at->offsets[i], cap * sizeof(*v));
+
+		if (!v)
+			return error_obj(at->elf->path, "out of memory");
+		at->offsets[i] = v;
+		at->cap[i] = cap;
+	}
+	at->offsets[i][at->nr[i]++] = off;
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int anon_targets_build(struct anon_targets *at, const struct elf *elf)
+{
+	const struct elf_section *rsec, *sec;
+	const struct elf_reloc *r;
+
+	at->elf = elf;
+	at->offsets = calloc(elf->nr_sections + 1, sizeof(*at->offsets));
+	at->nr = calloc(elf->nr_sections + 1, sizeof(*at->nr));
+	at->cap = calloc(elf->nr_sections + 1, sizeof(*at->cap));
+	if (!at->offsets || !at->nr || !at->cap)
+		return error_obj(elf->path, "out of memory");
+	for_each_sec(elf, rsec) {
+		if (!is_rela_sec(rsec))
+			continue;
+		for_each_reloc(rsec, r) {
+			int64_t off = reloc_target_offset(r);
+
+			if (is_section_sym(r->sym) && is_anon_rodata_sec(r->sym->sec) && off >= 0 &&
+			    anon_mark(at, r->sym->sec, (uint64_t)off))
+				return -1;
+		}
+	}
+	for_each_sec(elf, sec) {
+		if (!at->nr[sec->index])
+			continue;
+		for (size_t i = 0; i < sec->nr_syms; i++)
+			if (anon_mark(at, sec, sec->syms[i]->offset))
+				return -1;
+		qsort(at->offsets[sec->index], at->nr[sec->index], sizeof(uint64_t), cmp_u64);
+	}
+	return 0;
+}
+
+static void anon_targets_free(void)
+{
+	for (int i = 0; i < 2; i++) {
+		struct anon_targets *at = &anon_targets[i];
+
+		for (size_t k = 0; at->offsets && at->elf && k <= at->elf->nr_sections; k++)
+			free(at->offsets[k]);
+		free(at->offsets);
+		free(at->nr);
+		free(at->cap);
+		memset(at, 0, sizeof(*at));
+	}
+}
+
+/* The end of the anonymous constant at @off of @sec: the next marked offset. */
+static uint64_t anon_end(const struct elf_section *sec, uint64_t off)
+{
+	for (int i = 0; i < 2; i++) {
+		const struct anon_targets *at = &anon_targets[i];
+		const uint64_t *v;
+		size_t lo = 0, hi;
+
+		if (!at->elf || sec->index >= at->elf->nr_sections ||
+		    at->elf->sections[sec->index] != sec)
+			continue;
+		v = at->offsets[sec->index];
+		hi = at->nr[sec->index];
+		while (lo < hi) {		/* first marked offset > off */
+			size_t mid = (lo + hi) / 2;
+
+			if (v[mid] <= off)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo < at->nr[sec->index] ? v[lo] : sec->size;
+	}
+	return sec->size;
+}
+
+/* Are the anonymous constants that @a and @b point at the same? */
+static bool anon_data_equal(const struct elf_reloc *a, const struct elf_reloc *b)
+{
+	static unsigned int depth;	/* constants that point at constants */
+	const struct elf_section *sa = a->sym->sec, *sb = b->sym->sec;
+	int64_t oa = reloc_target_offset(a), ob = reloc_target_offset(b);
+	struct reloc_span ra = { 0 }, rb = { 0 };
+	uint64_t len;
+	bool equal = false;
+
+	if (oa < 0 || ob < 0 || (uint64_t)oa > sa->size || (uint64_t)ob > sb->size)
+		return false;
+	len = anon_end(sa, (uint64_t)oa) - (uint64_t)oa;
+	if (len != anon_end(sb, (uint64_t)ob) - (uint64_t)ob || !sa->buf || !sb->buf ||
+	    memcmp((char *)sa->buf + oa, (char *)sb->buf + ob, len))
+		return false;
+	if (depth > 4)
+		return sa->twin == sb && oa == ob;
+	if (collect_relocs(sa, (uint64_t)oa, len, &ra) || collect_relocs(sb, (uint64_t)ob, len, &rb))
+		goto out;
+	if (ra.nr != rb.nr)
+		goto out;
+	depth++;
+	equal = true;
+	for (size_t i = 0; i < ra.nr && equal; i++)
+		equal = ra.relocs[i]->offset - (uint64_t)oa == rb.relocs[i]->offset - (uint64_t)ob &&
+			relocs_equivalent(ra.relocs[i], rb.relocs[i]);
+	depth--;
+out:
+	free(ra.relocs);
+	free(rb.relocs);
+	return equal;
+}
+
+/* Compare two relocations of twin sections (offsets already matched). */
+bool relocs_equivalent(const struct elf_reloc *a, const struct elf_reloc *b)
+{
+	struct elf_symbol *ta, *tb;
+	int64_t aa, ab;
+
+	if (a->type != b->type)
+		return false;
+	if (a->sym->sec && b->sym->sec && (a->sym->sec->sh.sh_flags & SHF_MERGE))
+		return syms_equivalent(a->sym, b->sym, reloc_target_offset(a), reloc_target_offset(b));
+	ta = reloc_target_symbol(a, &aa);
+	tb = reloc_target_symbol(b, &ab);
+	if (is_section_sym(ta) && is_section_sym(tb) && is_anon_rodata_sec(ta->sec) &&
+	    is_anon_rodata_sec(tb->sec))
+		return anon_data_equal(a, b);
+	return syms_equivalent(ta, tb, aa, ab);
 }
 
 /*
@@ -606,6 +776,45 @@ static struct elf_symbol *uncorrelated_static_local(const struct elf_symbol *f)
 }
 
 /*
+ * A function of the output (changed, or new: a .part, .isra or .cold clone
+ * the compiler split out) must use the running kernel's copy of every
+ * static local that was there before.  One without a twin while ORIG.o
+ * has statics of the same base name without a twin is one that
+ * correlate.c could not tell apart: refuse, naming the candidates.
+ */
+static int refuse_ambiguous_static_locals(struct diff_ctx *ctx)
+{
+	struct elf_symbol *p;
+	char desc[2048];
+
+	for_each_sym(ctx->patched, p) {
+		const struct elf_reloc *r;
+
+		if (!is_func_sym(p) || !p->sec || !p->sec->rela || p->forced || is_init_sec(p->sec) ||
+		    (p->status != ST_CHANGED && p->status != ST_NEW))
+			continue;
+		for_each_reloc(p->sec->rela, r) {
+			int64_t add;
+			struct elf_symbol *t;
+
+			if (r->offset < p->offset || r->offset >= p->offset + p->size)
+				continue;
+			t = reloc_target_symbol(r, &add);
+			if (t->twin || !is_static_local(t) ||
+			    !static_local_candidates(ctx, t, desc, sizeof(desc)))
+				continue;
+			return refuse_at(ctx->orig_name, p->name, 0,
+					 "static local '%s' matches no single one of the original's "
+					 "(%s): the objects do not say which holds the running "
+					 "kernel's state; move the state to a shadow variable, or mark "
+					 "the function KPATCH_FORCE_UNSAFE to start from fresh copies",
+					 t->name, desc);
+		}
+	}
+	return 0;
+}
+
+/*
  * A changed function that used a static local in ORIG.o that is gone, and
  * uses one in PATCHED.o that is new, has most likely had it renamed or its
  * type changed: the patched function would start from a fresh copy and
@@ -632,8 +841,18 @@ static int refuse_lost_static_locals(struct diff_ctx *ctx)
 
 int compare_objects(struct diff_ctx *ctx)
 {
-	if (compare_data(ctx) || compare_functions(ctx) || compare_special_entries(ctx))
-		return -1;
+	int ret = -1;
+
+	if (anon_targets_build(&anon_targets[0], ctx->orig) ||
+	    anon_targets_build(&anon_targets[1], ctx->patched) ||
+	    compare_data(ctx) || compare_functions(ctx) || compare_special_entries(ctx))
+		goto out;
 	propagate_cold_parts(ctx);
-	return refuse_unpatchable_functions(ctx) || refuse_lost_static_locals(ctx) ? -1 : 0;
+	if (refuse_unpatchable_functions(ctx) || refuse_ambiguous_static_locals(ctx) ||
+	    refuse_lost_static_locals(ctx))
+		goto out;
+	ret = 0;
+out:
+	anon_targets_free();
+	return ret;
 }

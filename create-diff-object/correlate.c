@@ -4,15 +4,17 @@
  * in ORIG.o.
  *
  * Names are matched exactly first.  What is left is matched by what it is:
- * the compiler renumbers clones (foo.isra.0 -> foo.isra.1), cold parts and
- * static locals (count.12 -> count.13) whenever a file changes, so those
- * are matched on their canonical name (numbers removed) when it is unique,
- * and static locals otherwise by the function that uses them.  "Special"
- * statics (__key, __warned, __func__, CSWTCH, ...) hold no state worth
+ * the compiler renumbers clones (foo.isra.0 -> foo.isra.1) and cold parts
+ * whenever a file changes, so those are matched on their canonical name
+ * (numbers removed) when it is unique.  Static locals have a pass of their
+ * own (see correlate_static_locals).  "Special" statics (__key, __warned,
+ * __func__, CSWTCH, the compiler's .L labels, ...) hold no state worth
  * keeping or are per-call-site; they are never correlated, so the output
  * gets its own copy.
  */
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,25 +41,6 @@ static const char *const special_static_prefixes[] = {
 	"descriptor",
 };
 
-bool is_special_static(const struct elf_symbol *sym)
-{
-	size_t i, n;
-
-	if (!is_local_sym(sym) || (sym->type != STT_OBJECT && sym->type != STT_NOTYPE))
-		return false;
-	if (!sym->sec)
-		return false;
-	for (i = 0; i < sizeof(special_static_prefixes) / sizeof(special_static_prefixes[0]); i++) {
-		n = strlen(special_static_prefixes[i]);
-		if (strncmp(sym->name, special_static_prefixes[i], n))
-			continue;
-		/* "__key.12", "__key12" or "__key": not "__keyboard" */
-		if (sym->name[n] == '\0' || sym->name[n] == '.' || isdigit((unsigned char)sym->name[n]))
-			return true;
-	}
-	return false;
-}
-
 /* Is the dot-separated component starting at @s all digits? */
 static bool is_number_component(const char *s)
 {
@@ -68,29 +51,84 @@ static bool is_number_component(const char *s)
 	return *s == '\0' || *s == '.';
 }
 
+/*
+ * The variable's own name in a static local's symbol name.  gcc appends a
+ * counter ("__key.12": the whole name is looked at); clang puts the
+ * function first ("cdo_init.__key", "cdo_init.__key.1": what follows the
+ * first dot).  A C identifier has no dot and starts with no digit, so the
+ * two cannot be confused.
+ */
+static const char *static_var_name(const char *name)
+{
+	const char *dot = name[0] == '.' ? NULL : strchr(name, '.');
+
+	return dot && dot[1] && !is_number_component(dot + 1) ? dot + 1 : name;
+}
+
+static bool has_special_prefix(const char *name)
+{
+	size_t i, n;
+
+	for (i = 0; i < sizeof(special_static_prefixes) / sizeof(special_static_prefixes[0]); i++) {
+		n = strlen(special_static_prefixes[i]);
+		if (strncmp(name, special_static_prefixes[i], n))
+			continue;
+		/* "__key.12", "__key12" or "__key": not "__keyboard" */
+		if (name[n] == '\0' || name[n] == '.' || isdigit((unsigned char)name[n]))
+			return true;
+	}
+	return false;
+}
+
+bool is_special_static(const struct elf_symbol *sym)
+{
+	if (!is_local_sym(sym) || (sym->type != STT_OBJECT && sym->type != STT_NOTYPE))
+		return false;
+	if (!sym->sec)
+		return false;
+	/*
+	 * The compiler's own labels, when the assembler keeps them: clang's
+	 * .L.str.3, .L__const.foo.buf, .L__func__.foo (GNU as keeps a label
+	 * that a relocation into a merged section or a difference needs).
+	 */
+	if (sym->name[0] == '.' && sym->name[1] == 'L')
+		return true;
+	return has_special_prefix(sym->name) || has_special_prefix(static_var_name(sym->name));
+}
+
+/*
+ * Numbers are the compiler's counters: "x.12" -> "x.", "foo.isra.3" ->
+ * "foo.isra.", and __UNIQUE_ID_<prefix><counter> loses its counter in any
+ * component ("__UNIQUE_ID_ddebug12.3" -> "__UNIQUE_ID_ddebug.", clang's
+ * "foo.__UNIQUE_ID_ddebug12" -> "foo.__UNIQUE_ID_ddebug").
+ */
 void canonical_name(const char *name, char *buf, size_t len)
 {
-	size_t o = 0;
 	const char *s = name;
+	size_t o = 0;
 
 	if (!len)
 		return;
 	while (*s && o + 1 < len) {
-		if (*s == '.' && is_number_component(s + 1)) {
+		const char *end = strchrnul(s, '.');
+		size_t n = (size_t)(end - s);
+
+		if (s == name || !is_number_component(s)) {
+			if (!strncmp(s, "__UNIQUE_ID_", 12))
+				while (n > 12 && isdigit((unsigned char)s[n - 1]))
+					n--;
+			if (n > len - 1 - o)
+				n = len - 1 - o;
+			memcpy(buf + o, s, n);
+			o += n;
+		}
+		s = end;
+		if (*s == '.' && o + 1 < len) {
 			buf[o++] = '.';
 			s++;
-			while (isdigit((unsigned char)*s))
-				s++;
-			continue;
 		}
-		buf[o++] = *s++;
 	}
 	buf[o] = '\0';
-	/* __UNIQUE_ID_foo123 -> __UNIQUE_ID_foo */
-	if (!strncmp(buf, "__UNIQUE_ID_", 12)) {
-		while (o > 12 && isdigit((unsigned char)buf[o - 1]))
-			buf[--o] = '\0';
-	}
 }
 
 static bool has_numbering(const char *name)
@@ -111,11 +149,22 @@ bool is_merged_data_sym(const struct elf_symbol *s)
 	return s->sec && (s->sec->sh.sh_flags & SHF_MERGE) && !is_section_sym(s);
 }
 
+/*
+ * A static local: a local OBJECT named var.N (gcc) or fn.var, fn.var.N
+ * (clang).  File-scope statics have no dot in their names.
+ */
+bool is_static_local(const struct elf_symbol *s)
+{
+	return is_object_sym(s) && is_local_sym(s) && s->sec && s->name[0] != '.' &&
+	       strchr(s->name, '.') && !is_merged_data_sym(s) && !is_special_static(s);
+}
+
+/* Matched by name in the passes below; static locals have their own. */
 static bool is_correlatable(const struct elf_symbol *s)
 {
 	if (s->index == 0 || is_section_sym(s) || is_file_sym(s) || is_merged_data_sym(s))
 		return false;
-	return !is_special_static(s);
+	return !is_special_static(s) && !is_static_local(s);
 }
 
 static bool same_kind(const struct elf_symbol *a, const struct elf_symbol *b)
@@ -225,44 +274,12 @@ static void canon_index_free(struct canon_index *ci)
 }
 
 /*
- * For every symbol of @elf, the function whose code references it first
- * (through a relocation), indexed by symbol index; one pass over the
- * relocations of all code sections.
- */
-static struct elf_symbol **first_referrers(struct elf *elf)
-{
-	struct elf_symbol **users = calloc(elf->nr_symbols + 1, sizeof(*users));
-	struct elf_section *rsec;
-	struct elf_reloc *r;
-
-	if (!users) {
-		error_obj(elf->path, "out of memory");
-		return NULL;
-	}
-	for_each_sec(elf, rsec) {
-		if (!is_rela_sec(rsec) || !rsec->base || !is_text_sec(rsec->base))
-			continue;
-		for_each_reloc(rsec, r) {
-			int64_t addend;
-			struct elf_symbol *t = reloc_target_symbol(r, &addend);
-
-			if (!users[t->index])
-				users[t->index] = find_symbol_covering(rsec->base, r->offset);
-		}
-	}
-	return users;
-}
-
-/*
  * Pass 2: renumbered names.  A canonical name that is unique among the
- * uncorrelated symbols on both sides is a match; for static locals that
- * share a canonical name (two functions each with a static "count"), the
- * one used by the twin of the function using ours is the match.
+ * uncorrelated symbols on both sides is a match.
  */
 static int correlate_renumbered_symbols(struct diff_ctx *ctx)
 {
 	struct canon_index orig_ci, patched_ci;
-	struct elf_symbol **orig_users = NULL, **patched_users = NULL;
 	struct elf_symbol *p;
 	char canon[512];
 	int ret = -1;
@@ -270,13 +287,8 @@ static int correlate_renumbered_symbols(struct diff_ctx *ctx)
 	if (canon_index_build(ctx->orig, &orig_ci) ||
 	    canon_index_build(ctx->patched, &patched_ci))
 		goto out;
-	orig_users = first_referrers(ctx->orig);
-	patched_users = first_referrers(ctx->patched);
-	if (!orig_users || !patched_users)
-		goto out;
 	for_each_sym(ctx->patched, p) {
 		struct canon_entry *oe, *pe;
-		struct elf_symbol *user, *o;
 
 		if (p->twin || !is_correlatable(p) || !has_numbering(p->name))
 			continue;
@@ -285,37 +297,556 @@ static int correlate_renumbered_symbols(struct diff_ctx *ctx)
 		pe = canon_index_find(&patched_ci, canon, p);
 		if (!oe || !pe)
 			continue;
-		if (oe->count == 1 && pe->count == 1) {
-			if (!oe->sym->twin)
-				make_twins(oe->sym, p);
-			continue;
-		}
-		if (p->type != STT_OBJECT)
-			continue;
-		/* Ambiguous static local: match through the function using it. */
-		user = patched_users[p->index];
-		if (!user || !user->twin)
-			continue;
-		for_each_sym(ctx->orig, o) {
-			char ocanon[512];
-
-			if (o->twin || o->type != STT_OBJECT || !is_correlatable(o) ||
-			    orig_users[o->index] != user->twin)
-				continue;
-			canonical_name(o->name, ocanon, sizeof(ocanon));
-			if (!strcmp(ocanon, canon)) {
-				make_twins(o, p);
-				break;
-			}
-		}
+		if (oe->count == 1 && pe->count == 1 && !oe->sym->twin)
+			make_twins(oe->sym, p);
 	}
 	ret = 0;
 out:
-	free(orig_users);
-	free(patched_users);
 	canon_index_free(&orig_ci);
 	canon_index_free(&patched_ci);
 	return ret;
+}
+
+/* ----------------------------------------------------------- static locals */
+
+/*
+ * Static locals.  Their numbers are the compiler's counters (gcc's lock.N
+ * counts across the file, clang's fn.lock.N across the module), so a patch
+ * anywhere in the file renumbers them: lock.65414 in ORIG.o may be
+ * lock.65417 in PATCHED.o while another function's lock takes lock.65414.
+ * They are grouped by base name (the name without its counter: "lock",
+ * clang's "fn.lock") and matched, in this order:
+ *  - a base name that one static has on each side: those two;
+ *  - by position: a function that kept its layout (same size, relocations
+ *    of the same types at the same offsets) uses at each place the twin of
+ *    what it used there before;
+ *  - one to one by the functions that use them: on both sides a function
+ *    of the same origin uses it (the name before the first dot, so that
+ *    foo, foo.part.0, foo.isra.0 and foo.cold are one: a static follows its
+ *    code into a split-out part), and no other candidate is left.
+ * What is still ambiguous stays unmatched: a changed or new function that
+ * uses it is refused (changes.c) with the candidates named.
+ */
+
+/* One function that uses one static local. */
+struct static_use {
+	unsigned int sym;		/* the static's symbol index */
+	const struct elf_symbol *func;	/* a function whose code references it */
+};
+
+/* The static locals of one object and the functions that use them. */
+struct static_side {
+	struct elf *elf;		/* the object */
+	struct static_use *uses;	/* sorted by (sym, origin of func), unique */
+	size_t nr_uses;			/* entries in uses */
+	size_t *first_use;		/* by symbol index: its first entry in uses */
+	long *group;			/* by symbol index: its group, or -1 */
+};
+
+/* A static local without a twin, in the list sorted by base name. */
+struct static_entry {
+	struct elf_symbol *sym;		/* the static */
+	char *base;			/* its base name */
+	int side;			/* 0: ORIG.o, 1: PATCHED.o */
+};
+
+/* The statics of one base name: ORIG.o's entries, then PATCHED.o's. */
+struct static_group {
+	size_t start;			/* first entry */
+	size_t nr_orig;			/* ORIG.o's entries */
+	size_t nr_patched;		/* PATCHED.o's entries, after those */
+};
+
+/* Everything the static-local pass works on. */
+struct static_pass {
+	struct static_side side[2];	/* ORIG.o, PATCHED.o */
+	struct static_entry *entries;	/* both sides' statics, by (base, side, index) */
+	size_t nr_entries;		/* entries used */
+	struct static_group *groups;	/* runs of one base name in entries */
+	size_t nr_groups;		/* groups used */
+};
+
+/* The base name of static local @name: its canonical name without the final dot. */
+static void static_base_name(const char *name, char *buf, size_t len)
+{
+	size_t n;
+
+	canonical_name(name, buf, len);
+	n = strlen(buf);
+	if (n && buf[n - 1] == '.')
+		buf[n - 1] = '\0';
+}
+
+/* Length of the origin of function @name: "foo" of foo.part.0 and foo.cold. */
+static size_t origin_len(const char *name)
+{
+	const char *dot = name[0] == '.' ? NULL : strchr(name, '.');
+
+	return dot ? (size_t)(dot - name) : strlen(name);
+}
+
+static int cmp_origin(const struct elf_symbol *a, const struct elf_symbol *b)
+{
+	size_t la = origin_len(a->name), lb = origin_len(b->name);
+	int c = strncmp(a->name, b->name, la < lb ? la : lb);
+
+	return c ? c : (la > lb) - (la < lb);
+}
+
+static int cmp_static_use(const void *x, const void *y)
+{
+	const struct static_use *a = x, *b = y;
+
+	if (a->sym != b->sym)
+		return a->sym < b->sym ? -1 : 1;
+	return cmp_origin(a->func, b->func);
+}
+
+/* The function of @elf's code that relocation @r of @rsec sits in, or NULL. */
+static const struct elf_symbol *reloc_function(const struct elf_section *rsec,
+					       const struct elf_reloc *r)
+{
+	const struct elf_symbol *f = find_symbol_covering(rsec->base, r->offset);
+
+	return f && is_func_sym(f) ? f : NULL;
+}
+
+/* Which functions use which static local: one pass over the code's relocations. */
+static int static_uses_build(struct static_side *sd)
+{
+	struct elf *elf = sd->elf;
+	struct elf_section *rsec;
+	struct elf_reloc *r;
+	size_t cap = 0, n = 0, i;
+
+	sd->first_use = calloc(elf->nr_symbols + 2, sizeof(*sd->first_use));
+	sd->group = malloc((elf->nr_symbols + 1) * sizeof(*sd->group));
+	if (!sd->first_use || !sd->group)
+		return error_obj(elf->path, "out of memory");
+	for (i = 0; i <= elf->nr_symbols; i++)
+		sd->group[i] = -1;
+	for_each_sec(elf, rsec) {
+		if (!is_rela_sec(rsec) || !rsec->base || !is_text_sec(rsec->base))
+			continue;
+		for_each_reloc(rsec, r) {
+			int64_t add;
+			const struct elf_symbol *t = reloc_target_symbol(r, &add);
+			const struct elf_symbol *f;
+
+			if (!is_static_local(t) || !(f = reloc_function(rsec, r)))
+				continue;
+			if (n == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+				struct static_use *u = realloc(sd->uses, ncap * sizeof(*u));
+
+				if (!u)
+					return error_obj(elf->path, "out of memory");
+				sd->uses = u;
+				cap = ncap;
+			}
+			sd->uses[n].sym = t->index;
+			sd->uses[n++].func = f;
+		}
+	}
+	if (n)
+		qsort(sd->uses, n, sizeof(*sd->uses), cmp_static_use);
+	for (i = 0; i < n; i++) {
+		if (sd->nr_uses && !cmp_static_use(&sd->uses[sd->nr_uses - 1], &sd->uses[i]))
+			continue;
+		sd->uses[sd->nr_uses++] = sd->uses[i];
+	}
+	/* first_use[s] .. first_use[s + 1]: the uses of symbol s */
+	for (i = 0; i < sd->nr_uses; i++)
+		sd->first_use[sd->uses[i].sym + 1]++;
+	for (i = 1; i <= elf->nr_symbols + 1; i++)
+		sd->first_use[i] += sd->first_use[i - 1];
+	return 0;
+}
+
+/*
+ * Could @a (ORIG.o) and @b (PATCHED.o) be one static?  Yes if functions of
+ * one origin use both, or if code uses either not at all (nothing says no).
+ */
+static bool uses_share_origin(const struct static_pass *sp, const struct elf_symbol *a,
+			      const struct elf_symbol *b)
+{
+	const struct static_side *sa = &sp->side[0], *sb = &sp->side[1];
+	size_t i = sa->first_use[a->index], ie = sa->first_use[a->index + 1];
+	size_t j = sb->first_use[b->index], je = sb->first_use[b->index + 1];
+
+	if (i == ie || j == je)
+		return true;
+	while (i < ie && j < je) {
+		int c = cmp_origin(sa->uses[i].func, sb->uses[j].func);
+
+		if (!c)
+			return true;
+		if (c < 0)
+			i++;
+		else
+			j++;
+	}
+	return false;
+}
+
+static int cmp_static_entry(const void *x, const void *y)
+{
+	const struct static_entry *a = x, *b = y;
+	int c = strcmp(a->base, b->base);
+
+	if (c)
+		return c;
+	if (a->side != b->side)
+		return a->side - b->side;
+	return a->sym->index < b->sym->index ? -1 : a->sym->index > b->sym->index;
+}
+
+/* Both sides' static locals without a twin, grouped by base name. */
+static int static_groups_build(struct static_pass *sp)
+{
+	size_t cap = sp->side[0].elf->nr_symbols + sp->side[1].elf->nr_symbols + 2;
+	char base[512];
+
+	sp->entries = calloc(cap, sizeof(*sp->entries));
+	sp->groups = calloc(cap, sizeof(*sp->groups));
+	if (!sp->entries || !sp->groups)
+		return error_obj("create-diff-object", "out of memory");
+	for (int side = 0; side < 2; side++) {
+		struct elf_symbol *s;
+
+		for_each_sym(sp->side[side].elf, s) {
+			struct static_entry *e;
+
+			if (s->twin || !is_static_local(s))
+				continue;
+			static_base_name(s->name, base, sizeof(base));
+			e = &sp->entries[sp->nr_entries++];
+			e->sym = s;
+			e->side = side;
+			e->base = strdup(base);
+			if (!e->base)
+				return error_obj("create-diff-object", "out of memory");
+		}
+	}
+	if (sp->nr_entries)
+		qsort(sp->entries, sp->nr_entries, sizeof(*sp->entries), cmp_static_entry);
+	for (size_t i = 0; i < sp->nr_entries; i++) {
+		struct static_entry *e = &sp->entries[i];
+		struct static_group *g = sp->nr_groups ? &sp->groups[sp->nr_groups - 1] : NULL;
+
+		if (!g || strcmp(sp->entries[g->start].base, e->base)) {
+			g = &sp->groups[sp->nr_groups++];
+			g->start = i;
+		}
+		if (e->side)
+			g->nr_patched++;
+		else
+			g->nr_orig++;
+		sp->side[e->side].group[e->sym->index] = (long)(g - sp->groups);
+	}
+	return 0;
+}
+
+static bool is_multi_group(const struct static_group *g)
+{
+	return g->nr_orig > 1 || g->nr_patched > 1;
+}
+
+/* The group of an untwinned static local of side @side, or NULL. */
+static struct static_group *group_of(struct static_pass *sp, int side, const struct elf_symbol *s)
+{
+	long g = sp->side[side].group[s->index];
+
+	return g < 0 || s->twin ? NULL : &sp->groups[g];
+}
+
+static int cmp_reloc_by_offset(const void *x, const void *y)
+{
+	const struct elf_reloc *a = *(struct elf_reloc *const *)x;
+	const struct elf_reloc *b = *(struct elf_reloc *const *)y;
+
+	return a->offset < b->offset ? -1 : a->offset > b->offset;
+}
+
+/* The relocations of function @f, by offset; NULL (and *nr 0) when it has none. */
+static struct elf_reloc **function_relocs(const struct elf_symbol *f, size_t *nr)
+{
+	struct elf_reloc **v, *r;
+
+	*nr = 0;
+	if (!f->sec->rela)
+		return NULL;
+	v = malloc((f->sec->rela->nr_relocs + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	for_each_reloc(f->sec->rela, r)
+		if (r->offset >= f->offset && r->offset < f->offset + f->size)
+			v[(*nr)++] = r;
+	qsort(v, *nr, sizeof(*v), cmp_reloc_by_offset);
+	return v;
+}
+
+static struct elf_symbol conflicting_evidence;	/* marks a static seen with two twins */
+
+/* Record that @o (ORIG.o) and @p (PATCHED.o) sit at the same place. */
+static void note_position(struct elf_symbol **twin_of_p, struct elf_symbol **twin_of_o,
+			  struct elf_symbol *o, struct elf_symbol *p)
+{
+	if (!twin_of_p[p->index])
+		twin_of_p[p->index] = o;
+	else if (twin_of_p[p->index] != o)
+		twin_of_p[p->index] = &conflicting_evidence;
+	if (!twin_of_o[o->index])
+		twin_of_o[o->index] = p;
+	else if (twin_of_o[o->index] != p)
+		twin_of_o[o->index] = &conflicting_evidence;
+}
+
+/* Statics that twin functions of one layout use at the same places. */
+static void note_positions_in(struct static_pass *sp, const struct elf_symbol *p,
+			      struct elf_symbol **twin_of_p, struct elf_symbol **twin_of_o)
+{
+	const struct elf_symbol *o = p->twin;
+	struct elf_reloc **ro, **rp;
+	size_t no, np, i;
+
+	if (!o || !is_func_sym(o) || o->size != p->size)
+		return;
+	ro = function_relocs(o, &no);
+	rp = function_relocs(p, &np);
+	if (!ro || !rp || no != np)
+		goto out;
+	for (i = 0; i < np; i++)
+		if (ro[i]->offset - o->offset != rp[i]->offset - p->offset ||
+		    ro[i]->type != rp[i]->type)
+			goto out;
+	for (i = 0; i < np; i++) {
+		int64_t add;
+		struct elf_symbol *to = reloc_target_symbol(ro[i], &add);
+		struct elf_symbol *tp = reloc_target_symbol(rp[i], &add);
+		struct static_group *go = group_of(sp, 0, to), *gp = group_of(sp, 1, tp);
+
+		if (go && go == gp && is_multi_group(go))
+			note_position(twin_of_p, twin_of_o, to, tp);
+	}
+out:
+	free(ro);
+	free(rp);
+}
+
+/* Pair the statics of ambiguous groups that unchanged layouts pair. */
+static int match_statics_by_position(struct static_pass *sp)
+{
+	struct static_side *ps = &sp->side[1];
+	struct elf_symbol **twin_of_p, **twin_of_o, *p;
+	const struct elf_symbol *last = NULL;
+	int ret = -1;
+
+	twin_of_p = calloc(ps->elf->nr_symbols + 1, sizeof(*twin_of_p));
+	twin_of_o = calloc(sp->side[0].elf->nr_symbols + 1, sizeof(*twin_of_o));
+	if (!twin_of_p || !twin_of_o) {
+		error_obj("create-diff-object", "out of memory");
+		goto out;
+	}
+	/* each function that uses a static of an ambiguous group, once */
+	for (size_t i = 0; i < ps->nr_uses; i++) {
+		const struct elf_symbol *s = ps->elf->symbols[ps->uses[i].sym];
+		const struct static_group *g = group_of(sp, 1, s);
+
+		if (!g || !is_multi_group(g) || ps->uses[i].func == last)
+			continue;
+		last = ps->uses[i].func;
+		note_positions_in(sp, last, twin_of_p, twin_of_o);
+	}
+	for_each_sym(ps->elf, p) {
+		struct elf_symbol *o = twin_of_p[p->index];
+
+		if (o && o != &conflicting_evidence && twin_of_o[o->index] == p &&
+		    !o->twin && !p->twin)
+			make_twins(o, p);
+	}
+	ret = 0;
+out:
+	free(twin_of_p);
+	free(twin_of_o);
+	return ret;
+}
+
+/*
+ * The only untwinned static of the group's other side that @s could be,
+ * or NULL when there are none or several.
+ */
+static struct elf_symbol *sole_candidate(const struct static_pass *sp,
+					 const struct static_group *g, const struct elf_symbol *s,
+					 int side)
+{
+	size_t from = g->start + (side ? 0 : g->nr_orig);
+	size_t to = side ? g->start + g->nr_orig : g->start + g->nr_orig + g->nr_patched;
+	struct elf_symbol *found = NULL;
+
+	for (size_t i = from; i < to; i++) {
+		struct elf_symbol *c = sp->entries[i].sym;
+
+		if (c->twin || !(side ? uses_share_origin(sp, c, s) : uses_share_origin(sp, s, c)))
+			continue;
+		if (found)
+			return NULL;
+		found = c;
+	}
+	return found;
+}
+
+/* Pair one to one through the functions that use them, until nothing changes. */
+static void match_group_by_users(const struct static_pass *sp, const struct static_group *g)
+{
+	bool progress = true;
+
+	while (progress) {
+		progress = false;
+		for (size_t i = g->start + g->nr_orig; i < g->start + g->nr_orig + g->nr_patched; i++) {
+			struct elf_symbol *p = sp->entries[i].sym, *o;
+
+			if (p->twin || !(o = sole_candidate(sp, g, p, 1)))
+				continue;
+			if (sole_candidate(sp, g, o, 0) == p) {
+				make_twins(o, p);
+				progress = true;
+			}
+		}
+	}
+}
+
+static void static_pass_free(struct static_pass *sp)
+{
+	for (int side = 0; side < 2; side++) {
+		free(sp->side[side].uses);
+		free(sp->side[side].first_use);
+		free(sp->side[side].group);
+	}
+	for (size_t i = 0; i < sp->nr_entries; i++)
+		free(sp->entries[i].base);
+	free(sp->entries);
+	free(sp->groups);
+}
+
+static int correlate_static_locals(struct diff_ctx *ctx)
+{
+	struct static_pass sp = { .side = { { .elf = ctx->orig }, { .elf = ctx->patched } } };
+	int ret = -1;
+
+	if (static_uses_build(&sp.side[0]) || static_uses_build(&sp.side[1]) ||
+	    static_groups_build(&sp))
+		goto out;
+	for (size_t i = 0; i < sp.nr_groups; i++) {
+		struct static_group *g = &sp.groups[i];
+
+		if (g->nr_orig == 1 && g->nr_patched == 1)
+			make_twins(sp.entries[g->start].sym, sp.entries[g->start + 1].sym);
+	}
+	if (match_statics_by_position(&sp))
+		goto out;
+	for (size_t i = 0; i < sp.nr_groups; i++)
+		if (sp.groups[i].nr_orig && sp.groups[i].nr_patched)
+			match_group_by_users(&sp, &sp.groups[i]);
+	ret = 0;
+out:
+	static_pass_free(&sp);
+	return ret;
+}
+
+/* Append ", " and @fmt to @buf (of @len bytes, @*used of them used). */
+static void appendf(char *buf, size_t len, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void appendf(char *buf, size_t len, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*used = *used + (size_t)n < len ? *used + (size_t)n : len - 1;
+}
+
+/* "'lock.2' (used by cdo_a, cdo_b)": the static and the functions using it. */
+static void describe_static(const struct elf *elf, const struct elf_symbol *s,
+			    char *buf, size_t len, size_t *used)
+{
+	const struct elf_section *rsec;
+	const struct elf_reloc *r;
+	const struct elf_symbol *seen[8];
+	size_t nr = 0, more = 0;
+
+	for_each_sec(elf, rsec) {
+		if (!is_rela_sec(rsec) || !rsec->base || !is_text_sec(rsec->base))
+			continue;
+		for_each_reloc(rsec, r) {
+			int64_t add;
+			const struct elf_symbol *f;
+			size_t k;
+
+			if (reloc_target_symbol(r, &add) != s || !(f = reloc_function(rsec, r)))
+				continue;
+			for (k = 0; k < nr && seen[k] != f; k++)
+				;
+			if (k < nr)
+				continue;
+			if (nr < sizeof(seen) / sizeof(seen[0]))
+				seen[nr++] = f;
+			else
+				more++;
+		}
+	}
+	appendf(buf, len, used, "'%s' (", s->name);
+	if (!nr)
+		appendf(buf, len, used, "used by no function");
+	for (size_t k = 0; k < nr; k++)
+		appendf(buf, len, used, "%s%s", k ? ", " : "used by ", seen[k]->name);
+	if (more)
+		appendf(buf, len, used, ", ...");
+	appendf(buf, len, used, ")");
+}
+
+/* List @elf's untwinned static locals of base name @base. */
+static size_t describe_statics_of_base(const struct elf *elf, const char *base,
+				       char *buf, size_t len, size_t *used)
+{
+	struct elf_symbol *s;
+	char sbase[512];
+	size_t n = 0;
+
+	for_each_sym(elf, s) {
+		if (s->twin || !is_static_local(s))
+			continue;
+		static_base_name(s->name, sbase, sizeof(sbase));
+		if (strcmp(sbase, base))
+			continue;
+		if (n++)
+			appendf(buf, len, used, ", ");
+		describe_static(elf, s, buf, len, used);
+	}
+	return n;
+}
+
+size_t static_local_candidates(const struct diff_ctx *ctx, const struct elf_symbol *p,
+			       char *buf, size_t len)
+{
+	char base[512];
+	size_t used = 0, n;
+
+	if (!len)
+		return 0;
+	buf[0] = '\0';
+	static_base_name(p->name, base, sizeof(base));
+	appendf(buf, len, &used, "ORIG.o has ");
+	n = describe_statics_of_base(ctx->orig, base, buf, len, &used);
+	appendf(buf, len, &used, "; PATCHED.o has ");
+	describe_statics_of_base(ctx->patched, base, buf, len, &used);
+	return n;
 }
 
 /* The symbol that owns section @sec when -f*-sections gave it its own. */
@@ -364,9 +895,10 @@ static void correlate_sections(struct diff_ctx *ctx)
 
 /*
  * Plain names first; then numbered names by what they are (the numbers
- * shift whenever the file changes: cnt.1 in ORIG.o may be cnt.2 in
- * PATCHED.o while another function's counter takes cnt.1); what is still
- * ambiguous after that falls back to the identical name.
+ * shift whenever the file changes: foo.isra.1 in ORIG.o may be foo.isra.2
+ * in PATCHED.o); what is still ambiguous after that falls back to the
+ * identical name.  Static locals last: matching them by position needs
+ * the functions' twins.
  */
 int correlate(struct diff_ctx *ctx)
 {
@@ -374,6 +906,8 @@ int correlate(struct diff_ctx *ctx)
 	if (correlate_renumbered_symbols(ctx))
 		return -1;
 	correlate_symbols_by_name(ctx, true);
+	if (correlate_static_locals(ctx))
+		return -1;
 	correlate_sections(ctx);
 	return 0;
 }

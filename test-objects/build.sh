@@ -14,6 +14,16 @@
 # assembly goes through.  The objects are committed: the tests never run
 # the compiler, this script only remakes them.
 #
+# An optional file <case>/cc names the compiler of the case (its first line
+# that is not a '#' comment, e.g. "clang-14"; default $CC, else gcc).  A
+# clang case is built the way the kernel builds with clang: clang-14 has no
+# -mrecord-mcount on x86-64, so the objtool-mcount pass below is implied
+# (objtool --mcount writes __mcount_loc in a clang kernel build), and the
+# integrated assembler assembles the output unless <case>/cflags says
+# -fno-integrated-as (the kernel's LLVM_IAS=0: GNU as, which keeps the .L
+# labels of merged strings as symbols).  clang spells call and jmp "callq"
+# and "jmpq": the passes read both spellings.
+#
 # Compilation goes through assembly so that an "objtool-lite" pass can add
 # the sections objtool writes in a real build:
 #   call/jmp __SCT__<name>              -> .static_call_sites {s32 addr; s32 key}
@@ -28,13 +38,16 @@
 #   objtool-prefix       a __pfx_<func> symbol over the 16 bytes of padding
 #                        that -fpatchable-function-entry=16,16 puts before each
 #                        function, bound like it (objtool --prefix=16, 6.2+)
+#   objtool-mcount       call __fentry__ kept, and an __mcount_loc entry
+#                        (objtool --mcount; implied for clang cases)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-CC=${CC:-gcc}
+DEFAULT_CC=${CC:-gcc}
 
+# gcc's own __mcount_loc (-mrecord-mcount) is added for gcc cases only.
 KFLAGS=(-O2 -std=gnu11 -ffunction-sections -fdata-sections -pg -mfentry
-	-mrecord-mcount -mcmodel=kernel -fno-PIE -mno-red-zone -ffreestanding
+	-mcmodel=kernel -fno-PIE -mno-red-zone -ffreestanding
 	-nostdinc -fno-stack-protector -fno-asynchronous-unwind-tables -mno-sse
 	-mno-mmx -mno-sse2 -fno-common -fno-strict-aliasing
 	-fno-delete-null-pointer-checks -Wall -Wno-unused-function
@@ -55,6 +68,10 @@ objtool_lite() {
 			printf "\t.reloc .Lobjtool_lite_%d + 1, R_X86_64_NONE, __fentry__ - 4\n", n
 			printf "\t.pushsection __mcount_loc,\"a\"\n\t.balign 8\n"
 			printf "\t.quad .Lobjtool_lite_%d\n\t.popsection\n", n
+		} else if (index(passes, " objtool-mcount ")) {
+			printf ".Lobjtool_lite_%d:\n%s\n", n, $0
+			printf "\t.pushsection __mcount_loc,\"a\"\n\t.balign 8\n"
+			printf "\t.quad .Lobjtool_lite_%d\n\t.popsection\n", n
 		} else {
 			printf "\t.byte 0xe8\n\t.long __fentry__ - . - 4\n"
 		}
@@ -73,8 +90,8 @@ objtool_lite() {
 		padding = 0
 	}
 	padding { buf[++nbuf] = $0; next }
-	passes ~ / (fentry-pc32|objtool-mcount-mnop) / &&
-	$0 ~ /^([0-9]+:)?[ \t]*call[ \t]+__fentry__[ \t]*$/ {
+	passes ~ / (fentry-pc32|objtool-mcount-mnop|objtool-mcount) / &&
+	$0 ~ /^([0-9]+:)?[ \t]*callq?[ \t]+__fentry__[ \t]*$/ {
 		fentry_site($1 ~ /:$/ ? $1 : "")
 		next
 	}
@@ -87,18 +104,18 @@ objtool_lite() {
 			printf "\t.long %s - .\n", key
 		printf "\t.popsection\n"
 	}
-	$1 ~ /^(call|jmp)$/ && $2 ~ /^__SCT__/ {
+	$1 ~ /^(callq?|jmpq?)$/ && $2 ~ /^__SCT__/ {
 		key = "__SCK__" substr($2, 8)
-		if ($1 == "jmp")
+		if ($1 ~ /^jmp/)
 			key = key " + 1"
 		site(".static_call_sites", key)
 		next
 	}
-	$1 ~ /^(call|jmp)$/ && $2 ~ /^__x86_indirect_thunk_/ {
+	$1 ~ /^(callq?|jmpq?)$/ && $2 ~ /^__x86_indirect_thunk_/ {
 		site(".retpoline_sites", "")
 		next
 	}
-	$1 == "jmp" && $2 == "__x86_return_thunk" {
+	$1 ~ /^jmpq?$/ && $2 == "__x86_return_thunk" {
 		site(".return_sites", "")
 		next
 	}
@@ -106,25 +123,36 @@ objtool_lite() {
 	' "$1" > "$2"
 }
 
-# Compile $1 (a C file) as <case>.c into the object $2, with extra flags $3.
-compile_one() {
-	local src=$1 obj=$2 case_name=$3 extra=$4 tmp rc=0
+# Is compiler $1 clang?
+is_clang() {
+	"$1" --version 2>/dev/null | head -n 1 | grep -q clang
+}
 
+# Compile $1 (a C file) as <case>.c into the object $2 with compiler $5 and
+# the extra flags $4.
+compile_one() {
+	local src=$1 obj=$2 case_name=$3 extra=$4 cc=$5 tmp rc=0
+	local -a ccflags=(-mrecord-mcount) asflags=()
+
+	if is_clang "$cc"; then
+		ccflags=()
+		[[ " $extra " != *" -fno-integrated-as "* ]] || asflags=(-fno-integrated-as)
+	fi
 	tmp=$(mktemp -d)
 	cp "$src" "$tmp/$case_name.c"
 	# The prefix map keeps the temporary folder out of DWARF (cases with -g).
 	# shellcheck disable=SC2086 # $extra is a list of flags
-	(cd "$tmp" && "$CC" "${KFLAGS[@]}" -ffile-prefix-map="$tmp"=. $extra \
+	(cd "$tmp" && "$cc" "${KFLAGS[@]}" "${ccflags[@]}" -ffile-prefix-map="$tmp"=. $extra \
 		-S -o "$case_name.s" "$case_name.c" &&
 	 objtool_lite "$case_name.s" "$case_name.lite.s" &&
-	 "$CC" -c -o out.o "$case_name.lite.s") || rc=1
+	 "$cc" "${asflags[@]}" -c -o out.o "$case_name.lite.s") || rc=1
 	[ $rc -ne 0 ] || mv "$tmp/out.o" "$obj"
 	rm -rf "$tmp"
 	return $rc
 }
 
 build_case() {
-	local dir=$1 name extra=""
+	local dir=$1 name extra="" cc=$DEFAULT_CC
 
 	name=$(basename "$dir")
 	if [ -f "$dir/cflags" ]; then
@@ -134,9 +162,15 @@ build_case() {
 	if [ -f "$dir/asm-passes" ]; then
 		PASSES=$(grep -v '^#' "$dir/asm-passes" | tr '\n' ' ')
 	fi
-	compile_one "$dir/orig.c" "$dir/ORIG.o" "$name" "$extra"
-	compile_one "$dir/patched.c" "$dir/PATCHED.o" "$name" "$extra"
-	echo "built $name"
+	if [ -f "$dir/cc" ]; then
+		cc=$(grep -v '^#' "$dir/cc" | grep -m 1 .)
+	fi
+	if is_clang "$cc" && [[ " $PASSES " != *" objtool-mcount"* ]]; then
+		PASSES="$PASSES objtool-mcount"
+	fi
+	compile_one "$dir/orig.c" "$dir/ORIG.o" "$name" "$extra" "$cc"
+	compile_one "$dir/patched.c" "$dir/PATCHED.o" "$name" "$extra" "$cc"
+	echo "built $name ($cc)"
 }
 
 main() {
