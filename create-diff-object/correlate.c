@@ -754,7 +754,7 @@ out:
 	return ret;
 }
 
-/* Append ", " and @fmt to @buf (of @len bytes, @*used of them used). */
+/* Append @fmt to @buf (of @len bytes, @*used of them used), truncating. */
 static void appendf(char *buf, size_t len, size_t *used, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
