@@ -3,9 +3,26 @@
  * lib/symtab.c - the parent's symbol table (from ELF or readelf text),
  * FILE groups, sympos, and Module.symvers.
  *
- * Both readers fill the same array of struct parent_sym in symbol table
- * order (index 0 is the null symbol, as in ELF), then symtab_index() builds
- * everything else: FILE groups, the by-name table and every sympos.
+ * One scanner reads the table in order (index 0 is the null symbol, as in
+ * ELF), checks every entry and works out the FILE groups; what it keeps
+ * depends on how the table was opened:
+ *
+ *   parent_symtab_load()  every symbol in syms[], a by-name table and every
+ *                         sympos (kpatch-match, the unit tests);
+ *   parent_symtab_open()  only a lookup index: one 32-bit slot per symbol
+ *                         (+1/3) that leads back to the entry in the file,
+ *                         which stays mapped.  A lookup reads the entries
+ *                         of its name from there and works out their group
+ *                         and sympos then.
+ *
+ * Why: pipelines run the differ once per changed object, with the whole
+ * vmlinux table as the parent (34,000 symbols for a small kernel, 200,000
+ * for a distribution's), and look up a few dozen names.  Copying the table
+ * into memory touched for the first time (a page fault per 4 KiB, which
+ * costs tens of microseconds on virtual machines) was most of a run; the
+ * mapped file costs next to nothing.  Both ways share every line of the
+ * parsing, so they fail on the same input with the same message, and the
+ * unit tests check that they answer every lookup alike.
  */
 #include "symtab.h"
 
@@ -16,13 +33,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hash.h"
 #include "log.h"
+#include "strpool.h"
 
 #define for_each_parent_sym(st, s) \
 	for ((s) = (st)->syms; (s) < (st)->syms + (st)->nr_syms; (s)++)
+
+/* Where the table comes from, and the lookup index of an opened table. */
+struct parent_source {
+	const char *text;		/* readelf text: the whole file (mapped or read) */
+	size_t text_len;		/* its length */
+	bool text_mapped;		/* text is a mapping of the file, else malloc'd */
+	Elf *elf;			/* ELF: the file, mapped by libelf */
+	int fd;				/* its descriptor (kept for libelf), else -1 */
+	Elf_Data *symdata;		/* ELF: .symtab */
+	const char *strtab;		/* ELF: its string table (NUL-terminated) */
+	bool is_elf64;			/* symdata holds native Elf64_Sym */
+	struct elf_strpool *pool;	/* names copied out of the text, looked-up entries */
+	char *line;			/* text: copy of the line being parsed */
+	size_t line_cap;		/* bytes allocated for line */
+	uint32_t *slots;		/* index: 0 empty, else 1 + symbol index (ELF)
+					 * or 1 + offset of the name in text */
+	size_t nr_slots;		/* entries of slots[] */
+};
 
 /* Would the kernel's kallsyms list it (and so count it for sympos)? */
 static bool is_kallsyms_sym(const struct parent_sym *s)
@@ -45,9 +83,14 @@ static const char *base_name(const char *path)
 static char *read_whole_file(const char *path, int fd, size_t *len)
 {
 	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap), *bigger;
+	char *buf, *bigger;
+	struct stat sb;
 	ssize_t got;
 
+	/* A regular file is read into a buffer of its size (+1: the NUL and EOF). */
+	if (!fstat(fd, &sb) && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size < SIZE_MAX / 2)
+		cap = (size_t)sb.st_size + 2;
+	buf = malloc(cap);
 	if (!buf) {
 		error_sys(path, "cannot allocate a read buffer");
 		return NULL;
@@ -79,6 +122,151 @@ static char *read_whole_file(const char *path, int fd, size_t *len)
 fail:
 	free(buf);
 	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The scanner: every symbol in table order, FILE groups                */
+
+/* State of one scan of the table. */
+struct scan {
+	struct parent_symtab *st;	/* table being filled */
+	struct parent_source *src;	/* its source */
+	bool keep_all;			/* parent_symtab_load(): fill syms[] */
+	size_t syms_cap;		/* allocated entries of st->syms */
+	size_t files_cap;		/* allocated entries of st->files */
+	size_t cur_file;		/* FILE group being filled, 0 = none */
+	size_t max_syms;		/* index: symbols the slots have room for */
+	unsigned long line;		/* text: number of the current line (1-based) */
+};
+
+/* A copy of @s in the arena (NULL: ENOMEM, error recorded). */
+static const char *keep_name(struct parent_symtab *st, const char *s)
+{
+	const char *copy = strpool_strdup(st->src->pool, s);
+
+	if (!copy)
+		error_sys(st->path, "cannot allocate symbol names");
+	return copy;
+}
+
+static int add_file_group(struct scan *sc, const char *name, size_t first)
+{
+	struct parent_symtab *st = sc->st;
+	struct parent_file *bigger;
+
+	if (st->nr_files == sc->files_cap) {
+		sc->files_cap = sc->files_cap ? sc->files_cap * 2 : 64;
+		bigger = realloc(st->files, sc->files_cap * sizeof(*bigger));
+		if (!bigger)
+			return error_sys(st->path, "cannot allocate %zu FILE groups", sc->files_cap);
+		st->files = bigger;
+	}
+	st->files[st->nr_files].name = name;
+	st->files[st->nr_files].first = first;
+	st->files[st->nr_files].last = first;
+	st->nr_files++;
+	return 0;
+}
+
+/*
+ * A FILE symbol starts a group; the local symbols after it belong to it
+ * until the next FILE symbol or the first non-local one.  (vmlinux lists
+ * all locals, grouped by FILE, before all globals.)  Sets s->file.
+ */
+static int track_file_group(struct scan *sc, struct parent_sym *s, size_t i, bool copy_name)
+{
+	struct parent_symtab *st = sc->st;
+	const char *name;
+
+	if (s->bind != STB_LOCAL) {
+		if (sc->cur_file)
+			st->files[sc->cur_file].last = i;
+		sc->cur_file = 0;
+	} else if (s->type == STT_FILE) {
+		if (sc->cur_file)
+			st->files[sc->cur_file].last = i;
+		name = copy_name ? keep_name(st, s->name) : s->name;
+		if (!name || add_file_group(sc, name, i + 1))
+			return -1;
+		sc->cur_file = st->nr_files - 1;
+	}
+	s->file = (unsigned int)sc->cur_file;
+	return 0;
+}
+
+static int end_file_groups(struct scan *sc)
+{
+	if (sc->cur_file)
+		sc->st->files[sc->cur_file].last = sc->st->nr_syms;
+	return 0;
+}
+
+/* Slot of @hash in an index of @nr slots (multiply-shift, any size). */
+static size_t slot_of(uint64_t hash, size_t nr)
+{
+	return (size_t)(((unsigned __int128)hash * nr) >> 64);
+}
+
+static int index_init(struct scan *sc, size_t nr_syms)
+{
+	struct parent_source *src = sc->st->src;
+
+	sc->max_syms = nr_syms;
+	src->nr_slots = nr_syms + nr_syms / 3 + 2;
+	src->slots = calloc(src->nr_slots, sizeof(*src->slots));
+	if (!src->slots)
+		return error_sys(sc->st->path, "cannot allocate the symbol index");
+	return 0;
+}
+
+/* Enter @value (1 + symbol index, or 1 + name offset) under @hash. */
+static void index_add(struct scan *sc, uint64_t hash, uint32_t value)
+{
+	struct parent_source *src = sc->st->src;
+	size_t i;
+
+	/* More entries than the header said: the count check refuses the text. */
+	if (sc->st->nr_syms >= sc->max_syms)
+		return;
+	for (i = slot_of(hash, src->nr_slots); src->slots[i]; )
+		i = i + 1 == src->nr_slots ? 0 : i + 1;
+	src->slots[i] = value;
+}
+
+/*
+ * Symbol number st->nr_syms, read and checked.  @text_name: offset of its
+ * name in the readelf text (the name in @s is then in the line copy),
+ * SIZE_MAX for ELF (the name is in the mapped string table).
+ */
+static int scan_add(struct scan *sc, struct parent_sym *s, size_t text_name)
+{
+	struct parent_symtab *st = sc->st;
+	size_t i = st->nr_syms;
+	bool from_text = text_name != SIZE_MAX;
+	struct parent_sym *kept;
+
+	if (track_file_group(sc, s, i, from_text))
+		return -1;
+	if (sc->keep_all) {
+		if (i == sc->syms_cap) {
+			sc->syms_cap = sc->syms_cap ? sc->syms_cap * 2 : 1024;
+			kept = realloc(st->syms, sc->syms_cap * sizeof(*kept));
+			if (!kept)
+				return error_sys(st->path, "cannot allocate %zu symbols", sc->syms_cap);
+			st->syms = kept;
+		}
+		kept = &st->syms[i];
+		*kept = *s;
+		if (from_text && !s->name[0])
+			kept->name = "";
+		else if (from_text && !(kept->name = keep_name(st, s->name)))
+			return -1;
+	} else if (s->name[0]) {
+		index_add(sc, hash_str(s->name),
+			  (uint32_t)(from_text ? text_name : i) + 1);
+	}
+	st->nr_syms++;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -142,11 +330,45 @@ static bool is_valid_shndx(unsigned int shndx, size_t shnum)
 	return shndx < shnum || shndx >= SHN_LORESERVE;
 }
 
-static int read_elf_syms(struct parent_symtab *st, Elf *elf)
+/* Symbol @i of .symtab: read in place for ELF64 (libelf gives native structs). */
+static bool get_sym(const struct parent_source *src, size_t i, GElf_Sym *sym)
 {
+	if (src->is_elf64) {
+		const Elf64_Sym *e = (const Elf64_Sym *)src->symdata->d_buf + i;
+
+		sym->st_name = e->st_name;
+		sym->st_info = e->st_info;
+		sym->st_other = e->st_other;
+		sym->st_shndx = e->st_shndx;
+		sym->st_value = e->st_value;
+		sym->st_size = e->st_size;
+		return true;
+	}
+	return gelf_getsym(src->symdata, (int)i, sym) != NULL;
+}
+
+/* The parent_sym of the (already checked) ELF symbol @sym. */
+static void elf_entry(const struct parent_source *src, const GElf_Sym *sym,
+		      struct parent_sym *s)
+{
+	memset(s, 0, sizeof(*s));
+	/* As in the readelf reader: section symbols are nameless. */
+	s->name = GELF_ST_TYPE(sym->st_info) == STT_SECTION ? "" : src->strtab + sym->st_name;
+	s->value = sym->st_value;
+	s->size = sym->st_size;
+	s->bind = GELF_ST_BIND(sym->st_info);
+	s->type = GELF_ST_TYPE(sym->st_info);
+	s->defined = sym->st_shndx != SHN_UNDEF;
+}
+
+static int read_elf_syms(struct scan *sc, Elf *elf)
+{
+	struct parent_symtab *st = sc->st;
+	struct parent_source *src = st->src;
 	GElf_Shdr symsh;
-	Elf_Data *symdata, *strdata;
-	size_t shnum, entsize, i;
+	Elf_Data *strdata;
+	size_t shnum, entsize, nr, i;
+	struct parent_sym s;
 	Elf_Scn *symscn;
 	GElf_Sym sym;
 
@@ -161,23 +383,25 @@ static int read_elf_syms(struct parent_symtab *st, Elf *elf)
 	strdata = get_linked_strtab(st, elf, &symsh);
 	if (!strdata)
 		return -1;
-	symdata = elf_getdata(symscn, NULL);
-	if (!symdata)
+	src->symdata = elf_getdata(symscn, NULL);
+	if (!src->symdata)
 		return error_elf(st->path, "cannot read .symtab");
 	if (elf_getshdrnum(elf, &shnum))
 		return error_elf(st->path, "cannot count sections");
 
-	st->nr_syms = symdata->d_size / entsize;
-	st->syms = calloc(st->nr_syms ? st->nr_syms : 1, sizeof(*st->syms));
-	st->text = malloc(strdata->d_size);
-	if (!st->syms || !st->text)
-		return error_sys(st->path, "cannot allocate %zu symbols", st->nr_syms);
-	memcpy(st->text, strdata->d_buf, strdata->d_size);
+	nr = src->symdata->d_size / entsize;
+	/* The names stay in the string table: src->elf stays open (mapped). */
+	src->strtab = strdata->d_buf;
+	src->is_elf64 = gelf_getclass(elf) == ELFCLASS64 && src->symdata->d_type == ELF_T_SYM &&
+			src->symdata->d_size == nr * sizeof(Elf64_Sym) &&
+			(uintptr_t)src->symdata->d_buf % _Alignof(Elf64_Sym) == 0;
+	if (nr >= UINT32_MAX)	/* more than the index's slots can name */
+		sc->keep_all = true;
+	if (!sc->keep_all && index_init(sc, nr))
+		return -1;
 
-	for (i = 0; i < st->nr_syms; i++) {
-		struct parent_sym *s = &st->syms[i];
-
-		if (!gelf_getsym(symdata, (int)i, &sym))
+	for (i = 0; i < nr; i++) {
+		if (!get_sym(src, i, &sym))
 			return error_elf(st->path, "cannot read symbol %zu", i);
 		if (sym.st_name >= strdata->d_size)
 			return error_obj(st->path, "symbol %zu: name offset %u is out of the string table",
@@ -185,128 +409,128 @@ static int read_elf_syms(struct parent_symtab *st, Elf *elf)
 		if (!is_valid_shndx(sym.st_shndx, shnum))
 			return error_obj(st->path, "symbol %zu: bad section index %u",
 					 i, sym.st_shndx);
-		/* As in the readelf reader: section symbols are nameless. */
-		s->name = GELF_ST_TYPE(sym.st_info) == STT_SECTION ? "" : st->text + sym.st_name;
-		s->value = sym.st_value;
-		s->size = sym.st_size;
-		s->bind = GELF_ST_BIND(sym.st_info);
-		s->type = GELF_ST_TYPE(sym.st_info);
-		s->defined = sym.st_shndx != SHN_UNDEF;
+		elf_entry(src, &sym, &s);
+		if (scan_add(sc, &s, SIZE_MAX))
+			return -1;
 	}
 	return 0;
 }
 
-static int load_elf(struct parent_symtab *st, int fd)
+/* Read the .symtab of the ELF file @fd; src->elf keeps it mapped (the names). */
+static int load_elf(struct scan *sc, int fd)
 {
+	struct parent_symtab *st = sc->st;
 	GElf_Ehdr eh;
 	Elf *elf;
-	int ret = -1;
 
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return error_elf(st->path, "libelf is out of date");
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf)
 		return error_elf(st->path, "cannot open as ELF");
-	if (elf_kind(elf) != ELF_K_ELF) {
-		error_obj(st->path, "not an ELF file");
-		goto out;
-	}
-	if (!gelf_getehdr(elf, &eh)) {
-		error_elf(st->path, "cannot read the ELF header");
-		goto out;
-	}
-	if (eh.e_type != ET_REL && eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
-		error_obj(st->path, "unexpected ELF type %u", eh.e_type);
-		goto out;
-	}
-	ret = read_elf_syms(st, elf);
-out:
-	elf_end(elf);
-	return ret;
+	st->src->elf = elf;
+	if (elf_kind(elf) != ELF_K_ELF)
+		return error_obj(st->path, "not an ELF file");
+	if (!gelf_getehdr(elf, &eh))
+		return error_elf(st->path, "cannot read the ELF header");
+	if (eh.e_type != ET_REL && eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
+		return error_obj(st->path, "unexpected ELF type %u", eh.e_type);
+	return read_elf_syms(sc, elf);
 }
 
 /* ------------------------------------------------------------------ */
 /* Reading the text of `readelf -s --wide`                             */
 
-/* Cursor over the lines of the readelf text (modified in place). */
-struct text_reader {
-	struct parent_symtab *st;	/* table being filled */
-	char *next;			/* start of the next unread line */
-	unsigned long line;		/* number of the current line (1-based) */
-	size_t cap;			/* allocated entries of st->syms */
-};
-
 static const char table_header[] = "Symbol table '";
 
 static bool is_table_header(const char *line)
 {
-	return !strncmp(line, table_header, sizeof(table_header) - 1);
+	return line[0] == 'S' && !strncmp(line, table_header, sizeof(table_header) - 1);
 }
 
-static bool is_symtab_header(const char *line)
+static bool is_symtab_header(const char *line, size_t len)
 {
 	static const char symtab_header[] = "Symbol table '.symtab'";
 
-	return !strncmp(line, symtab_header, sizeof(symtab_header) - 1);
+	return len >= sizeof(symtab_header) - 1 &&
+	       !memcmp(line, symtab_header, sizeof(symtab_header) - 1);
 }
 
 /*
- * Where the symbol table to read starts: the line after the header of
- * ".symtab" if there is one, else after the first header, else the
- * start of the text (entries without any header).
+ * Where the symbol table to read starts: the header of ".symtab" if there
+ * is one, else the first header, else the start of the text (entries
+ * without any header).  *@line_nr: the header's line number, 0 for none.
  */
-static char *find_wanted_table(char *text, unsigned long *line_nr)
+static size_t find_wanted_table(const char *text, size_t len, unsigned long *line_nr)
 {
-	char *first = NULL, *p = text;
-	unsigned long nr = 1, first_nr = 1;
+	const char *first = NULL, *found = NULL, *p = text, *end = text + len;
 
-	while (*p) {
-		char *eol = strchr(p, '\n');
-
-		if (is_symtab_header(p)) {
-			*line_nr = nr;
-			return p;
+	/* Headers are rare: look for their text, not at every line. */
+	while ((p = memmem(p, (size_t)(end - p), table_header, sizeof(table_header) - 1))) {
+		if (p == text || p[-1] == '\n') {
+			if (is_symtab_header(p, (size_t)(end - p))) {
+				found = p;
+				break;
+			}
+			if (!first)
+				first = p;
 		}
-		if (!first && is_table_header(p)) {
-			first = p;
-			first_nr = nr;
-		}
-		if (!eol)
-			break;
-		p = eol + 1;
-		nr++;
+		p += sizeof(table_header) - 1;
 	}
-	*line_nr = first ? first_nr : 0;
-	return first ? first : text;
+	if (!found)
+		found = first;
+	if (!found) {
+		*line_nr = 0;
+		return 0;
+	}
+	*line_nr = 1;
+	for (p = text; (p = memchr(p, '\n', (size_t)(found - p))); p++)
+		(*line_nr)++;
+	return (size_t)(found - text);
 }
 
-/* Cut the next line out of the text; NULL at the end. */
-static char *next_line(struct text_reader *r)
+/*
+ * Copy the line at *@pos of the text into src->line (NUL-terminated,
+ * without its newline; the text itself is never written), set *@start to
+ * *@pos and move *@pos past the line.  Returns 1, 0 at the end of the
+ * text, -1 when out of memory (error recorded).
+ */
+static int copy_line(struct parent_symtab *st, size_t *pos, size_t *start)
 {
-	char *line = r->next, *eol;
+	struct parent_source *src = st->src;
+	const char *line = src->text + *pos, *eol;
+	size_t len, rest = src->text_len - *pos;
+	char *bigger;
 
-	if (!line || !*line)
-		return NULL;
-	eol = strchr(line, '\n');
-	if (eol) {
-		*eol = '\0';
-		r->next = eol + 1;
-	} else {
-		r->next = NULL;
+	if (!rest)
+		return 0;
+	eol = memchr(line, '\n', rest);
+	len = eol ? (size_t)(eol - line) : rest;
+	if (len + 1 > src->line_cap) {
+		bigger = realloc(src->line, (len + 1) * 2);
+		if (!bigger)
+			return error_sys(st->path, "cannot allocate a line buffer");
+		src->line = bigger;
+		src->line_cap = (len + 1) * 2;
 	}
-	r->line++;
-	return line;
+	memcpy(src->line, line, len);
+	src->line[len] = '\0';
+	*start = *pos;
+	*pos += eol ? len + 1 : len;
+	return 1;
 }
 
 /* Cut the next space-separated token out of *@p; "" when none is left. */
 static char *next_token(char **p)
 {
+	/* What ends a token: a space, a tab, the end of the line. */
+	static const bool is_token_end[256] = { ['\0'] = true, [' '] = true, ['\t'] = true };
 	char *s = *p, *tok;
 
 	while (*s == ' ' || *s == '\t')
 		s++;
 	tok = s;
-	while (*s && *s != ' ' && *s != '\t')
+	while (!is_token_end[(unsigned char)*s])
 		s++;
 	if (*s)
 		*s++ = '\0';
@@ -326,15 +550,43 @@ static bool is_entry_line(const char *line)
 	return *line == ':';
 }
 
-static bool parse_u64(const char *tok, int base, uint64_t *val)
-{
-	char *end;
+/* 1 + the value of each character as a hex digit; 0 for any other character. */
+static const unsigned char digit_values[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
-	if (!*tok || *tok == '-' || *tok == '+' || *tok == ' ')
+/* The value of @c as a hex digit; UINT_MAX when it is none. */
+static unsigned int digit_value(char c)
+{
+	return (unsigned int)digit_values[(unsigned char)c] - 1;
+}
+
+/*
+ * The whole of @tok as an unsigned number in @base (10 or 16), as strtoull
+ * takes it (base 16: an optional "0x"), without sign, space or overflow.
+ * By hand: a vmlinux table has 100,000s of values and sizes to read.
+ */
+static bool parse_u64(const char *tok, unsigned int base, uint64_t *val)
+{
+	uint64_t v = 0;
+	unsigned int d;
+
+	if (base == 16 && tok[0] == '0' && (tok[1] == 'x' || tok[1] == 'X') &&
+	    digit_value(tok[2]) < 16)
+		tok += 2;
+	if (!*tok)
 		return false;
-	errno = 0;
-	*val = strtoull(tok, &end, base);
-	return !errno && !*end;
+	for (; *tok; tok++) {
+		d = digit_value(*tok);
+		if (d >= base || __builtin_mul_overflow(v, base, &v) ||
+		    __builtin_add_overflow(v, d, &v))
+			return false;
+	}
+	*val = v;
+	return true;
 }
 
 /* readelf prints sizes in decimal, or in hex with "0x" when they are large. */
@@ -361,40 +613,19 @@ static int lookup_name(const char * const *names, size_t nr, const char *tok)
 	size_t i;
 
 	for (i = 0; i < nr; i++) {
-		if (names[i] && !strcmp(names[i], tok))
+		if (names[i] && names[i][0] == tok[0] && !strcmp(names[i], tok))
 			return (int)i;
 	}
 	return -1;
 }
 
-static int text_error(struct text_reader *r, const char *what, const char *tok)
+static int text_error(struct scan *sc, const char *what, const char *tok)
 {
-	return error_obj(r->st->path, "line %lu: %s '%s'", r->line, what, tok);
-}
-
-static struct parent_sym *text_new_sym(struct text_reader *r)
-{
-	struct parent_symtab *st = r->st;
-	struct parent_sym *bigger;
-
-	if (st->nr_syms == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 1024;
-
-		bigger = realloc(st->syms, cap * sizeof(*bigger));
-		if (!bigger) {
-			error_sys(st->path, "cannot allocate %zu symbols", cap);
-			return NULL;
-		}
-		st->syms = bigger;
-		r->cap = cap;
-	}
-	bigger = &st->syms[st->nr_syms++];
-	memset(bigger, 0, sizeof(*bigger));
-	return bigger;
+	return error_obj(sc->st->path, "line %lu: %s '%s'", sc->line, what, tok);
 }
 
 /* The name is the rest of the line; a versioned .dynsym name ends in " (N)". */
-static int parse_text_name(struct text_reader *r, char *rest, const char **name)
+static int parse_text_name(struct scan *sc, char *rest, const char **name)
 {
 	char *end;
 
@@ -403,18 +634,22 @@ static int parse_text_name(struct text_reader *r, char *rest, const char **name)
 	end = strchr(rest, ' ');
 	if (end)
 		*end = '\0';
-	end = rest + strlen(rest);
-	if (end - rest >= 5 && !strcmp(end - 5, "[...]"))
-		return text_error(r, "truncated symbol name (use readelf --wide)", rest);
+	end = end ? end : rest + strlen(rest);
+	if (end - rest >= 5 && !memcmp(end - 5, "[...]", 5))
+		return text_error(sc, "truncated symbol name (use readelf --wide)", rest);
 	*name = rest;
 	return 0;
 }
 
-/* "   Num:    Value          Size Type    Bind   Vis      Ndx Name" */
-static int parse_text_entry(struct text_reader *r, char *line)
+/*
+ * "   Num:    Value          Size Type    Bind   Vis      Ndx Name"
+ * Parse the entry @line (cut up in place) into @s; its number must be
+ * @want (SIZE_MAX: any; *@num receives it).
+ */
+static int parse_text_entry(struct scan *sc, char *line, size_t want, struct parent_sym *s,
+			    size_t *num_out)
 {
 	char *p = line, *num, *value, *size, *type, *bind, *vis, *ndx;
-	struct parent_sym *s;
 	uint64_t n;
 	int t, b;
 
@@ -432,32 +667,31 @@ static int parse_text_entry(struct text_reader *r, char *line)
 		ndx = next_token(&p);
 	}
 	if (!*vis || !*ndx)
-		return error_obj(r->st->path, "line %lu: too few fields in a symbol entry", r->line);
+		return error_obj(sc->st->path, "line %lu: too few fields in a symbol entry", sc->line);
 	num[strlen(num) - 1] = '\0';	/* the ':' */
-	if (!parse_u64(num, 10, &n) || n != r->st->nr_syms)
-		return text_error(r, "bad or out of order symbol number", num);
+	if (!parse_u64(num, 10, &n) || (want != SIZE_MAX && n != want))
+		return text_error(sc, "bad or out of order symbol number", num);
+	*num_out = (size_t)n;
 
-	s = text_new_sym(r);
-	if (!s)
-		return -1;
+	memset(s, 0, sizeof(*s));
 	if (!parse_u64(value, 16, &s->value))
-		return text_error(r, "bad symbol value", value);
+		return text_error(sc, "bad symbol value", value);
 	if (!parse_size(size, &s->size))
-		return text_error(r, "bad symbol size", size);
+		return text_error(sc, "bad symbol size", size);
 	t = lookup_name(type_names, sizeof(type_names) / sizeof(type_names[0]), type);
 	if (t < 0)
-		return text_error(r, "unknown symbol type", type);
+		return text_error(sc, "unknown symbol type", type);
 	b = lookup_name(bind_names, sizeof(bind_names) / sizeof(bind_names[0]), bind);
 	if (b < 0)
-		return text_error(r, "unknown symbol binding", bind);
+		return text_error(sc, "unknown symbol binding", bind);
 	s->type = (unsigned char)t;
 	s->bind = (unsigned char)b;
-	s->defined = strcmp(ndx, "UND") != 0;
+	s->defined = !(ndx[0] == 'U' && !strcmp(ndx, "UND"));
 	if (ndx[0] >= '0' && ndx[0] <= '9' && !parse_u64(ndx, 10, &n))
-		return text_error(r, "bad section index", ndx);
-	if (!strcmp(ndx, "OS") && *p == '[')	/* "OS [0xff20]" */
+		return text_error(sc, "bad section index", ndx);
+	if (ndx[0] == 'O' && !strcmp(ndx, "OS") && *p == '[')	/* "OS [0xff20]" */
 		next_token(&p);
-	if (parse_text_name(r, p, &s->name))
+	if (parse_text_name(sc, p, &s->name))
 		return -1;
 	/* readelf shows a section symbol under its section's name; ELF has none. */
 	if (s->type == STT_SECTION)
@@ -465,31 +699,78 @@ static int parse_text_entry(struct text_reader *r, char *line)
 	return 0;
 }
 
-static int load_text(struct parent_symtab *st, int fd)
+/*
+ * The file as text: mapped when it is a regular file (nothing copied,
+ * nothing written), else read.  Checked for NUL bytes.
+ */
+static int get_text(struct parent_symtab *st, int fd)
 {
-	struct text_reader r = { .st = st };
-	size_t len, expected = SIZE_MAX;
-	unsigned long header_line;
-	char *line;
+	struct parent_source *src = st->src;
+	struct stat sb;
+	void *map;
 
-	st->text = read_whole_file(st->path, fd, &len);
-	if (!st->text)
-		return -1;
-	if (strlen(st->text) != len)
-		return error_obj(st->path, "neither ELF nor readelf text (contains NUL bytes)");
-	r.next = find_wanted_table(st->text, &header_line);
-	if (header_line) {
-		r.line = header_line - 1;
-		line = next_line(&r);	/* "Symbol table '.symtab' contains N entries:" */
-		if (sscanf(line, "Symbol table '%*[^']' contains %zu entr", &expected) != 1)
-			expected = SIZE_MAX;
+	if (!fstat(fd, &sb) && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+	    (uint64_t)sb.st_size < SIZE_MAX / 2) {
+		map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map != MAP_FAILED) {
+			src->text = map;
+			src->text_len = (size_t)sb.st_size;
+			src->text_mapped = true;
+		}
 	}
-	while ((line = next_line(&r))) {
-		if (is_table_header(line))
-			break;
-		if (is_entry_line(line) && parse_text_entry(&r, line))
+	if (!src->text) {
+		src->text = read_whole_file(st->path, fd, &src->text_len);
+		if (!src->text)
 			return -1;
 	}
+	if (memchr(src->text, '\0', src->text_len))
+		return error_obj(st->path, "neither ELF nor readelf text (contains NUL bytes)");
+	return 0;
+}
+
+static int load_text(struct scan *sc, int fd)
+{
+	struct parent_symtab *st = sc->st;
+	size_t pos, start, num, expected = SIZE_MAX;
+	struct parent_source *src;
+	struct parent_sym s;
+	char *line;
+	int got;
+
+	if (get_text(st, fd))
+		return -1;
+	src = st->src;
+	pos = find_wanted_table(src->text, src->text_len, &sc->line);
+	if (sc->line) {
+		/* "Symbol table '.symtab' contains N entries:" */
+		if (copy_line(st, &pos, &start) < 0)
+			return -1;
+		if (sscanf(src->line, "Symbol table '%*[^']' contains %zu entr", &expected) != 1)
+			expected = SIZE_MAX;
+	}
+	/*
+	 * The index is sized from the header's count (the count check below
+	 * refuses a text that lists another number of entries); a text with
+	 * no count, or too large for 32-bit offsets, is kept whole.
+	 */
+	if (expected == SIZE_MAX || src->text_len >= UINT32_MAX)
+		sc->keep_all = true;
+	if (!sc->keep_all && index_init(sc, expected < src->text_len / 16 + 1 ?
+					    expected : src->text_len / 16 + 1))
+		return -1;
+	while ((got = copy_line(st, &pos, &start)) > 0) {
+		line = src->line;
+		sc->line++;
+		if (is_table_header(line))
+			break;
+		if (!is_entry_line(line))
+			continue;
+		if (parse_text_entry(sc, line, st->nr_syms, &s, &num) ||
+		    scan_add(sc, &s, s.name[0] ? start + (size_t)(s.name - line) : 0))
+			return -1;
+	}
+	if (got < 0)
+		return -1;
 	if (!st->nr_syms)
 		return error_obj(st->path, "no symbols found in the readelf text");
 	if (expected != SIZE_MAX && expected != st->nr_syms)
@@ -499,57 +780,69 @@ static int load_text(struct parent_symtab *st, int fd)
 }
 
 /* ------------------------------------------------------------------ */
-/* FILE groups, by-name table, sympos                                  */
+/* The whole table: by-name table, sympos                              */
 
-/*
- * A FILE symbol starts a group; the local symbols after it belong to it
- * until the next FILE symbol or the first non-local one.  (vmlinux lists
- * all locals, grouped by FILE, before all globals.)
- */
-static int build_file_groups(struct parent_symtab *st)
+/* An earlier symbol of the same name as @s in the table, or NULL. */
+static struct parent_sym *find_same_name(struct parent_symtab *st, const struct parent_sym *s,
+					 uint64_t key)
 {
-	struct parent_sym *s;
-	size_t nr = 1, cur = 0;
+	struct elf_hnode *node;
+	struct parent_sym *o;
 
-	for_each_parent_sym(st, s) {
-		if (s->type == STT_FILE && s->bind == STB_LOCAL)
-			nr++;
+	htab_for_each(&st->by_name, key, node) {
+		o = container_of(node, struct parent_sym, by_name);
+		if (!strcmp(o->name, s->name))
+			return o;
 	}
-	st->files = calloc(nr, sizeof(*st->files));
-	if (!st->files)
-		return error_sys(st->path, "cannot allocate %zu FILE groups", nr);
-	st->files[0].name = "";
-	st->nr_files = 1;
+	return NULL;
+}
 
-	for_each_parent_sym(st, s) {
-		size_t i = (size_t)(s - st->syms);
+/* Remember @s as one of several symbols of its name (for sympos). */
+static int note_dup_name(struct parent_symtab *st, struct parent_sym *s,
+			 struct parent_sym ***dups, size_t *nr, size_t *cap)
+{
+	struct parent_sym **bigger;
 
-		if (s->bind != STB_LOCAL) {
-			if (cur)
-				st->files[cur].last = i;
-			cur = 0;
-		} else if (s->type == STT_FILE) {
-			if (cur)
-				st->files[cur].last = i;
-			cur = st->nr_files++;
-			st->files[cur].name = s->name;
-			st->files[cur].first = i + 1;
-		}
-		s->file = (unsigned int)cur;
+	if (s->is_dup_name)
+		return 0;
+	s->is_dup_name = true;
+	if (!is_kallsyms_sym(s))
+		return 0;
+	if (*nr == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		bigger = realloc(*dups, *cap * sizeof(*bigger));
+		if (!bigger)
+			return error_sys(st->path, "cannot allocate sympos keys");
+		*dups = bigger;
 	}
-	if (cur)
-		st->files[cur].last = st->nr_syms;
+	(*dups)[(*nr)++] = s;
 	return 0;
 }
 
-static int index_by_name(struct parent_symtab *st)
+/*
+ * Fill the by-name table; @dups receives the kallsyms symbols whose name
+ * some other symbol has too (a few percent of vmlinux), the only ones
+ * whose sympos is not 0.
+ */
+static int index_by_name(struct parent_symtab *st, struct parent_sym ***dups, size_t *nr_dups)
 {
-	struct parent_sym *s;
+	struct parent_sym *s, *same;
+	size_t cap = 0;
+	uint64_t key;
 
+	*dups = NULL;
+	*nr_dups = 0;
 	if (htab_init(&st->by_name, st->nr_syms))
 		return error_sys(st->path, "cannot allocate the symbol name table");
 	for_each_parent_sym(st, s) {
-		if (s->name[0] && htab_add(&st->by_name, &s->by_name, hash_str(s->name)))
+		if (!s->name[0])
+			continue;
+		key = hash_str(s->name);
+		same = find_same_name(st, s, key);
+		if (same && (note_dup_name(st, same, dups, nr_dups, &cap) ||
+			     note_dup_name(st, s, dups, nr_dups, &cap)))
+			return -1;
+		if (htab_add(&st->by_name, &s->by_name, key))
 			return error_sys(st->path, "cannot grow the symbol name table");
 	}
 	return 0;
@@ -575,26 +868,22 @@ static int compare_sympos_keys(const void *a, const void *b)
 }
 
 /*
- * Sort the kallsyms-visible symbols by (name, address or 0, index); each
- * run of one name then lists the symbols in kallsyms order.
+ * Sort the kallsyms-visible symbols of names that are not unique (@dups)
+ * by (name, address or 0, index); each run of one name then lists the
+ * symbols in kallsyms order.  Every other symbol keeps sympos 0.
  */
-static int compute_sympos(struct parent_symtab *st)
+static int compute_sympos(struct parent_symtab *st, struct parent_sym **dups, size_t nr)
 {
 	struct sympos_key *keys;
-	size_t nr = 0, i, j, k;
-	struct parent_sym *s;
+	size_t i, j, k;
 
-	keys = malloc((st->nr_syms ? st->nr_syms : 1) * sizeof(*keys));
+	keys = malloc((nr ? nr : 1) * sizeof(*keys));
 	if (!keys)
 		return error_sys(st->path, "cannot allocate sympos keys");
-	for_each_parent_sym(st, s) {
-		s->sympos = 0;
-		if (!is_kallsyms_sym(s))
-			continue;
-		keys[nr].name = s->name;
-		keys[nr].addr = st->is_module ? 0 : s->value;
-		keys[nr].index = (size_t)(s - st->syms);
-		nr++;
+	for (i = 0; i < nr; i++) {
+		keys[i].name = dups[i]->name;
+		keys[i].addr = st->is_module ? 0 : dups[i]->value;
+		keys[i].index = (size_t)(dups[i] - st->syms);
 	}
 	qsort(keys, nr, sizeof(*keys), compare_sympos_keys);
 	for (i = 0; i < nr; i = j) {
@@ -609,12 +898,20 @@ static int compute_sympos(struct parent_symtab *st)
 	return 0;
 }
 
-static int symtab_index(struct parent_symtab *st)
+static int index_whole_table(struct parent_symtab *st)
 {
-	if (build_file_groups(st) || index_by_name(st) || compute_sympos(st))
-		return -1;
-	return 0;
+	struct parent_sym **dups = NULL;
+	size_t nr_dups = 0;
+	int ret = -1;
+
+	if (!index_by_name(st, &dups, &nr_dups) && !compute_sympos(st, dups, nr_dups))
+		ret = 0;
+	free(dups);
+	return ret;
 }
+
+/* ------------------------------------------------------------------ */
+/* Opening and freeing                                                 */
 
 static bool is_elf_file(int fd)
 {
@@ -623,44 +920,308 @@ static bool is_elf_file(int fd)
 	return pread(fd, magic, SELFMAG, 0) == SELFMAG && !memcmp(magic, ELFMAG, SELFMAG);
 }
 
-struct parent_symtab *parent_symtab_load(const char *path, bool is_module)
+static struct parent_symtab *symtab_read(const char *path, bool is_module, bool keep_all)
 {
+	struct scan sc = { .keep_all = keep_all };
 	struct parent_symtab *st;
 	int fd, ret;
 
 	st = calloc(1, sizeof(*st));
-	if (!st || !(st->path = strdup(path))) {
+	if (!st || !(st->path = strdup(path)) || !(st->src = calloc(1, sizeof(*st->src))) ||
+	    !(st->src->pool = strpool_new())) {
 		error_sys(path, "cannot allocate a symbol table");
-		free(st);
+		parent_symtab_free(st);
 		return NULL;
 	}
 	st->is_module = is_module;
+	st->src->fd = -1;
+	sc.st = st;
+	if (add_file_group(&sc, "", 0))	/* files[0]: "no file" */
+		goto fail;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		error_sys(path, "cannot open");
-		parent_symtab_free(st);
-		return NULL;
+		goto fail;
 	}
-	ret = is_elf_file(fd) ? load_elf(st, fd) : load_text(st, fd);
-	close(fd);
-	if (ret || symtab_index(st)) {
-		parent_symtab_free(st);
-		return NULL;
+	if (is_elf_file(fd)) {
+		st->src->fd = fd;	/* kept with src->elf: the names are in its mapping */
+		ret = load_elf(&sc, fd);
+	} else {
+		ret = load_text(&sc, fd);
+		close(fd);
+	}
+	if (ret || end_file_groups(&sc) || (sc.keep_all && index_whole_table(st)))
+		goto fail;
+	if (sc.keep_all) {
+		/* A table kept whole answers lookups from syms[]. */
+		free(st->src->slots);
+		st->src->slots = NULL;
+		st->src->nr_slots = 0;
 	}
 	return st;
+fail:
+	parent_symtab_free(st);
+	return NULL;
+}
+
+struct parent_symtab *parent_symtab_load(const char *path, bool is_module)
+{
+	return symtab_read(path, is_module, true);
+}
+
+struct parent_symtab *parent_symtab_open(const char *path, bool is_module)
+{
+	return symtab_read(path, is_module, false);
 }
 
 void parent_symtab_free(struct parent_symtab *st)
 {
+	struct parent_source *src;
+
 	if (!st)
 		return;
+	src = st->src;
 	htab_free(&st->by_name);
 	free(st->files);
 	free(st->syms);
-	free(st->text);
+	if (src) {
+		if (src->text_mapped)
+			munmap((void *)src->text, src->text_len);
+		else
+			free((char *)src->text);
+		if (src->elf)
+			elf_end(src->elf);
+		if (src->fd >= 0)
+			close(src->fd);
+		strpool_free(src->pool);
+		free(src->line);
+		free(src->slots);
+		free(src);
+	}
 	free((char *)st->path);
 	free(st);
 }
+
+/* ------------------------------------------------------------------ */
+/* Lookups in the lookup index (parent_symtab_open)                    */
+
+/* One symbol found through the index. */
+struct index_hit {
+	struct parent_sym sym;		/* its entry (text: name is the looked-up name) */
+	size_t index;			/* its index in the table */
+};
+
+/* The walk over the slots of one name. */
+struct name_walk {
+	const struct parent_symtab *st;	/* the table */
+	const char *name;		/* the name looked up */
+	size_t len;			/* strlen(name) */
+	size_t slot;			/* next slot to look at */
+};
+
+static void walk_start(struct name_walk *w, const struct parent_symtab *st, const char *name)
+{
+	w->st = st;
+	w->name = name;
+	w->len = strlen(name);
+	w->slot = slot_of(hash_str(name), st->src->nr_slots);
+}
+
+/* Does the name at @off of the text read @w->name? */
+static bool is_text_name_at(const struct name_walk *w, size_t off)
+{
+	const struct parent_source *src = w->st->src;
+	size_t end = off + w->len;
+
+	return end <= src->text_len && !memcmp(src->text + off, w->name, w->len) &&
+	       (end == src->text_len || src->text[end] == ' ' || src->text[end] == '\n');
+}
+
+/* Parse again the text entry whose name starts at @off (checked when read). */
+static int text_entry_at(const struct parent_symtab *st, size_t off, struct index_hit *hit)
+{
+	struct parent_source *src = st->src;
+	struct scan sc = { .st = (struct parent_symtab *)st };
+	size_t start = off, pos;
+	char *line;
+
+	while (start && src->text[start - 1] != '\n')
+		start--;
+	pos = start;
+	if (copy_line(sc.st, &pos, &start) <= 0)
+		return -1;
+	line = src->line;
+	return parse_text_entry(&sc, line, SIZE_MAX, &hit->sym, &hit->index);
+}
+
+/* The next symbol called @w->name: 1 found, 0 no more, -1 error. */
+static int walk_next(struct name_walk *w, struct index_hit *hit)
+{
+	const struct parent_source *src = w->st->src;
+	uint32_t v;
+	GElf_Sym sym;
+
+	while ((v = src->slots[w->slot])) {
+		w->slot = w->slot + 1 == src->nr_slots ? 0 : w->slot + 1;
+		if (src->text) {
+			if (!is_text_name_at(w, v - 1))
+				continue;
+			if (text_entry_at(w->st, v - 1, hit))
+				return -1;
+			hit->sym.name = w->name;	/* not the line copy, which changes */
+		} else {
+			if (!get_sym(src, v - 1, &sym) || strcmp(src->strtab + sym.st_name, w->name))
+				continue;
+			elf_entry(src, &sym, &hit->sym);	/* the name in the mapping */
+			hit->index = v - 1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+#define for_each_hit(w, st, nm, hit, ret)					\
+	for (walk_start(&(w), (st), (nm)); ((ret) = walk_next(&(w), &(hit))) > 0; )
+
+/* The FILE group of symbol @index (what track_file_group gave it). */
+static unsigned int group_of_index(const struct parent_symtab *st, size_t index)
+{
+	size_t lo = 1, hi = st->nr_files;
+
+	/* The last group whose FILE symbol (at first - 1) is at or before @index. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (st->files[mid].first <= index + 1)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 1)
+		return 0;
+	lo--;
+	/* The FILE symbol itself is at first - 1 < last, its locals in [first, last). */
+	return index < st->files[lo].last ? (unsigned int)lo : 0;
+}
+
+/* Is kallsyms symbol @a listed before @b (same name)? */
+static bool is_kallsyms_before(const struct parent_symtab *st, const struct index_hit *a,
+			       const struct index_hit *b)
+{
+	uint64_t aa = st->is_module ? 0 : a->sym.value, ab = st->is_module ? 0 : b->sym.value;
+
+	return aa != ab ? aa < ab : a->index < b->index;
+}
+
+/* Fill in hit->sym.file and .sympos, as the whole table would have them. */
+static int complete_hit(const struct parent_symtab *st, struct index_hit *hit)
+{
+	struct index_hit other;
+	struct name_walk w;
+	size_t count = 0, before = 0;
+	int ret;
+
+	hit->sym.file = hit->sym.bind == STB_LOCAL ? group_of_index(st, hit->index) : 0;
+	hit->sym.sympos = 0;
+	if (!is_kallsyms_sym(&hit->sym))
+		return 0;
+	for_each_hit(w, st, hit->sym.name, other, ret) {
+		if (!is_kallsyms_sym(&other.sym))
+			continue;
+		count++;
+		if (is_kallsyms_before(st, &other, hit))
+			before++;
+	}
+	if (ret < 0)
+		return -1;
+	if (count > 1)
+		hit->sym.sympos = (unsigned int)(before + 1);
+	return 0;
+}
+
+/* A lasting copy of @hit (kept until the table is freed), or NULL. */
+static const struct parent_sym *keep_hit(const struct parent_symtab *st, struct index_hit *hit)
+{
+	struct parent_sym *s;
+
+	if (complete_hit(st, hit))
+		return NULL;
+	s = strpool_alloc(st->src->pool, sizeof(*s));
+	if (!s) {
+		error_sys(st->path, "cannot allocate a symbol");
+		return NULL;
+	}
+	*s = hit->sym;
+	/* ELF names stay in the mapped string table; text names are copied. */
+	if (st->src->text)
+		s->name = keep_name((struct parent_symtab *)st, hit->sym.name);
+	return s->name ? s : NULL;
+}
+
+static bool is_global_def(const struct parent_sym *s)
+{
+	return s->defined && (s->bind == STB_GLOBAL || s->bind == STB_WEAK);
+}
+
+static bool is_local_def(const struct parent_sym *s)
+{
+	return s->bind == STB_LOCAL && s->defined && s->type != STT_FILE && s->type != STT_SECTION;
+}
+
+static const struct parent_sym *index_find_global(const struct parent_symtab *st,
+						  const char *name)
+{
+	struct index_hit hit, best = { .index = SIZE_MAX };
+	struct name_walk w;
+	int ret;
+
+	for_each_hit(w, st, name, hit, ret) {
+		if (is_global_def(&hit.sym) && hit.index < best.index)
+			best = hit;
+	}
+	if (ret < 0 || best.index == SIZE_MAX)
+		return NULL;
+	return keep_hit(st, &best);
+}
+
+static size_t index_count_name(const struct parent_symtab *st, const char *name)
+{
+	struct index_hit hit;
+	struct name_walk w;
+	size_t n = 0;
+	int ret;
+
+	for_each_hit(w, st, name, hit, ret) {
+		if (is_kallsyms_sym(&hit.sym))
+			n++;
+	}
+	return n;
+}
+
+/* The locals named @name of group @file: how many, and the first in table order. */
+static size_t index_find_locals(const struct parent_symtab *st, unsigned int file,
+				const char *name, struct index_hit *first)
+{
+	struct index_hit hit;
+	struct name_walk w;
+	size_t n = 0;
+	int ret;
+
+	first->index = SIZE_MAX;
+	for_each_hit(w, st, name, hit, ret) {
+		if (!is_local_def(&hit.sym) || group_of_index(st, hit.index) != file)
+			continue;
+		n++;
+		if (hit.index < first->index)
+			*first = hit;
+	}
+	if (ret < 0)
+		first->index = SIZE_MAX;
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lookups                                                             */
 
 #define for_each_sym_named(st, nm, s, node)					\
 	htab_for_each(&(st)->by_name, hash_str(nm), node)			\
@@ -681,8 +1242,10 @@ const struct parent_sym *parent_find_global(const struct parent_symtab *st,
 	struct elf_hnode *node;
 	struct parent_sym *s;
 
+	if (st->src->slots)
+		return index_find_global(st, name);
 	for_each_sym_named(st, name, s, node) {
-		if (s->defined && (s->bind == STB_GLOBAL || s->bind == STB_WEAK))
+		if (is_global_def(s))
 			found = first_of(found, s);
 	}
 	return found;
@@ -695,6 +1258,8 @@ size_t parent_count_name(const struct parent_symtab *st, const char *name)
 	struct parent_sym *s;
 	size_t n = 0;
 
+	if (st->src->slots)
+		return index_count_name(st, name);
 	for_each_sym_named(st, name, s, node) {
 		if (is_kallsyms_sym(s))
 			n++;
@@ -708,10 +1273,14 @@ const struct parent_sym *parent_find_local(const struct parent_symtab *st,
 	const struct parent_sym *found = NULL;
 	struct elf_hnode *node;
 	struct parent_sym *s;
+	struct index_hit first;
 
+	if (st->src->slots) {
+		index_find_locals(st, file, name, &first);
+		return first.index == SIZE_MAX ? NULL : keep_hit(st, &first);
+	}
 	for_each_sym_named(st, name, s, node) {
-		if (s->file == file && s->bind == STB_LOCAL && s->defined &&
-		    s->type != STT_FILE && s->type != STT_SECTION)
+		if (s->file == file && is_local_def(s))
 			found = first_of(found, s);
 	}
 	return found;
@@ -721,11 +1290,13 @@ size_t parent_count_local(const struct parent_symtab *st, unsigned int file, con
 {
 	struct elf_hnode *node;
 	struct parent_sym *s;
+	struct index_hit first;
 	size_t n = 0;
 
+	if (st->src->slots)
+		return index_find_locals(st, file, name, &first);
 	for_each_sym_named(st, name, s, node) {
-		if (s->file == file && s->bind == STB_LOCAL && s->defined &&
-		    s->type != STT_FILE && s->type != STT_SECTION)
+		if (s->file == file && is_local_def(s))
 			n++;
 	}
 	return n;
@@ -735,10 +1306,12 @@ size_t parent_count_local(const struct parent_symtab *st, unsigned int file, con
 static size_t count_group_hits(const struct parent_symtab *st, unsigned int file,
 			       const char *const *locals, size_t nr_locals)
 {
+	struct index_hit first;
 	size_t i, hits = 0;
 
 	for (i = 0; i < nr_locals; i++) {
-		if (parent_find_local(st, file, locals[i]))
+		if (st->src->slots ? index_find_locals(st, file, locals[i], &first) > 0 :
+		    parent_find_local(st, file, locals[i]) != NULL)
 			hits++;
 	}
 	return hits;

@@ -11,6 +11,10 @@
  * expects: 0 when the name is unique in the parent, otherwise the 1-based
  * rank among the same-named symbols in kallsyms order (by address for
  * vmlinux, in symbol table order for a module).
+ *
+ * parent_symtab_load() keeps every symbol (syms[], by_name); a table from
+ * parent_symtab_open() answers the lookups below from the mapped file and
+ * has no syms[] (what a single lookup-driven run needs: see symtab.c).
  */
 #ifndef KP_LIB_SYMTAB_H
 #define KP_LIB_SYMTAB_H
@@ -29,6 +33,7 @@ struct parent_sym {
 	unsigned char bind;		/* STB_* */
 	unsigned char type;		/* STT_* */
 	bool defined;			/* st_shndx != SHN_UNDEF */
+	bool is_dup_name;		/* another symbol has the same name (load: while indexing) */
 	unsigned int file;		/* FILE group (index into files[]), 0 = none */
 	unsigned int sympos;		/* livepatch position, 0 = unique name */
 	struct elf_hnode by_name;	/* parent_symtab.by_name */
@@ -40,20 +45,28 @@ struct parent_file {
 	size_t first, last;		/* its locals: syms[first..last) */
 };
 
+struct parent_source;
+
 /* A parent's symbol table. */
 struct parent_symtab {
 	const char *path;		/* file it was read from, for messages */
 	bool is_module;			/* parent is a module: sympos in table order */
-	struct parent_sym *syms;	/* all symbols in file order */
-	size_t nr_syms;			/* entries in syms[] */
+	struct parent_sym *syms;	/* all symbols in file order (load); NULL (open) */
+	size_t nr_syms;			/* number of symbols in the table */
 	struct parent_file *files;	/* FILE groups; [0] is "no file" */
 	size_t nr_files;		/* entries in files[] */
-	struct elf_htab by_name;	/* syms by name (all same-named chained) */
-	char *text;			/* owned storage for the names */
+	struct elf_htab by_name;	/* syms by name, all same-named chained (load) */
+	struct parent_source *src;	/* the file, names, lookup index (symtab.c) */
 };
 
-/* Read @path (ELF or readelf -s --wide text), compute every sympos. */
+/* Read @path (ELF or readelf -s --wide text) whole, compute every sympos. */
 struct parent_symtab *parent_symtab_load(const char *path, bool is_module);
+/*
+ * Check @path as parent_symtab_load() does (the same errors), keep only
+ * what the lookups below need: syms is NULL, files[] is filled.  A symbol
+ * returned by a lookup lives as long as the table.
+ */
+struct parent_symtab *parent_symtab_open(const char *path, bool is_module);
 void parent_symtab_free(struct parent_symtab *st);
 
 /* The defined global (or weak) symbol @name, or NULL. */
