@@ -166,11 +166,28 @@ changed_files()
 # folders (and the folders above them), in one pass over the package.
 stage_units()
 {
+	units=$rw/units/units.tsv
+	if [ $subset = 1 ]; then
+		units=$work/units.tsv
+		subset_lines | awk '{ print $1 "\t" $2 }' >"$units"
+		return 0
+	fi
+	full_units
+}
+
+# The lines of subset.txt: "path.c target expected-outcome".
+subset_lines()
+{
+	sed 's/#.*//' "$here/subset.txt" | awk 'NF >= 3'
+}
+
+full_units()
+{
 	local u=$rw/units cands deb prefix m d c tmp
 	local need=()
 	declare -A by_dir=() want=() in_vmlinux=()
 
-	[ -s "$u/units.tsv" ] && return 0
+	[ -s "$units" ] && return 0
 	mkdir -p "$u/modules"
 	cands=$u/candidates
 	python3 "$here/split.py" candidates "$(changed_files)" >"$cands" || die "split.py candidates failed"
@@ -231,7 +248,7 @@ stage_units()
 
 stage_split()
 {
-	local c=$rw/corpus
+	local c=$corpus
 
 	[ -s "$c/index.tsv" ] && [ "$c/index.tsv" -nt "$here/split.py" ] && return 0
 	# the entries above the old version's
@@ -239,7 +256,7 @@ stage_split()
 		"$rw/src-$NEW/changelog.Debian" >"$rw/changelog.txt"
 	rm -rf "$c.tmp"
 	python3 "$here/split.py" split "$rw/src-$OLD/linux" "$rw/src-$NEW/linux" "$(changed_files)" \
-		"$rw/units/units.tsv" "$rw/changelog.txt" "$c.tmp" || die "split.py failed"
+		"$units" "$rw/changelog.txt" "$c.tmp" || die "split.py failed"
 	rm -rf "$c" && mv "$c.tmp" "$c"
 	msg "corpus: $(wc -l <"$c/index.tsv") patches ($(wc -l <"$c/dropped.tsv") changed files dropped)"
 }
@@ -265,20 +282,39 @@ patch_key()
 	local f k=
 
 	for f in "$@"; do
-		k+=$(short_hash <"$rw/corpus/$f")
+		k+=$(short_hash <"$corpus/$f")
 	done
 	printf '%s %s\n' "$k" "$tools"
 }
 
 # The line of a build output that says why: a tool's own error (indented
-# under kpatch-build's) when there is one, else kpatch-build's.
+# under kpatch-build's), modpost's, the compiler's, else kpatch-build's.
 why_line()
 {
-	local l
+	local l re
 
-	l=$(grep -m1 -E '^    [a-z-]+: (error|[^ ]+: error): ' "$1" | sed 's/^ *//')
-	[ -n "$l" ] || l=$(grep -m1 -E '^kpatch-build: error: ' "$1" | sed 's/^kpatch-build: error: //')
+	for re in '^    (create-diff-object|create-klp-module|kpatch-[a-z]+): (error|[^ ]+: error): ' \
+		'^    ERROR: modpost: ' '^    [^ ]+:[0-9]+:[0-9]+: (fatal )?error: ' '^kpatch-build: error: '; do
+		l=$(grep -m1 -E "$re" "$1" | sed 's/^ *//; s/^kpatch-build: error: //')
+		[ -n "$l" ] && break
+	done
 	printf '%s\n' "${l:-no error message (exit status only)}"
+}
+
+# Stored results take the outcome and why of today's classify and why_line
+# (they may improve).
+refresh_whys()
+{
+	local d outcome rc secs hdr why
+
+	for d in "$results"/*/; do
+		[ -f "$d/result" ] && [ -f "$d/build.out" ] || continue
+		IFS=$'\t' read -r outcome rc secs hdr why <"$d/result"
+		[ "$outcome" = built ] && continue
+		outcome=$(classify "$rc" "$d/build.out")
+		why=$(why_line "$d/build.out")
+		printf '%s\t%s\t%s\t%s\t%s\n' "$outcome" "$rc" "$secs" "$hdr" "$why" >"$d/result"
+	done
 }
 
 # is_reusable DIR KEY: the stored result in DIR stands: same patch, and
@@ -306,7 +342,7 @@ build_patch()
 
 	t0=$(date +%s.%N)
 	"$kpatch_build" -a "$ABI" --kernel-version "$OLD" -j "$jobs" -n "$name" -o "$dir" \
-		"${@/#/$rw/corpus/}" >"$dir/build.out" 2>&1
+		"${@/#/$corpus/}" >"$dir/build.out" 2>&1
 	rc=$?
 	printf '%s %s\n' "$rc" "$(elapsed "$t0")"
 }
@@ -314,7 +350,7 @@ build_patch()
 # classify RC OUT: the outcome of a build:
 #   built      a module was written (the load decides)
 #   nochange   no functional change
-#   nocompile  the patched file does not compile
+#   nocompile  the patched file does not compile (the compiler says so)
 #   refused    kpatch-build refused (exit 2)
 #   failed     anything else (a tool or a build failed)
 classify()
@@ -323,7 +359,8 @@ classify()
 	0) echo built ;;
 	4) echo nochange ;;
 	2) echo refused ;;
-	3) if grep -q '^kpatch-build: error: the patched units do not build' "$2"; then
+	3) if grep -q '^kpatch-build: error: the patched units do not build' "$2" &&
+		grep -qE '^    [^ ]+:[0-9]+:[0-9]+: (fatal )?error: ' "$2"; then
 		echo nocompile
 	   else
 		echo failed
@@ -372,14 +409,10 @@ selected_tsv()
 {
 	local ids
 
-	if [ $subset = 1 ]; then
-		ids=$(grep -v '^#' "$here/subset.txt" | awk 'NF { print $1 }')
-		awk -F'\t' 'NR == FNR { want[$1] = 1; next } want[$1]' <(printf '%s\n' "$ids") \
-			"$rw/corpus/index.tsv"
-	elif [ -n "$only" ]; then
-		awk -F'\t' -v re="$only" '$1 ~ re' "$rw/corpus/index.tsv"
+	if [ -n "$only" ]; then
+		awk -F'\t' -v re="$only" '$1 ~ re' "$corpus/index.tsv"
 	else
-		cat "$rw/corpus/index.tsv"
+		cat "$corpus/index.tsv"
 	fi
 }
 
@@ -568,7 +601,8 @@ stage_load()
 
 stage_report()
 {
-	python3 "$here/report.py" results "$rw/corpus" "$results" "$here/reviews.txt" \
+	refresh_whys
+	python3 "$here/report.py" results "$corpus" "$results" "$here/reviews.txt" \
 		"$here/RESULTS.md" old="$OLD" new="$NEW" abi="$ABI" \
 		date="$(date -u +%Y-%m-%d)" commit="$(git -C "$top" rev-parse --short HEAD 2>/dev/null)" \
 		tools="$tools" "wall time"="$(elapsed "$t_start") s on $(nproc) cores" ||
@@ -583,9 +617,10 @@ stage_check_subset()
 	local id want got detail
 
 	declare -A expect=()
-	while read -r id want _; do
-		[ -n "$id" ] && [ "${id:0:1}" != "#" ] && expect[$id]=$want
-	done <"$here/subset.txt"
+	while read -r id _ want; do
+		id=${id%.c}
+		expect[${id//\//__}]=$want
+	done < <(subset_lines)
 	while IFS=$'\t' read -r id got detail; do
 		want=${expect[$id]}
 		unset "expect[$id]"
@@ -594,7 +629,7 @@ stage_check_subset()
 		else
 			fail "$id" "$got${detail:+ ($detail)}, expected $want (output: $results/$id)"
 		fi
-	done < <(python3 "$here/report.py" outcomes "$rw/corpus" "$results" "${!expect[@]}")
+	done < <(python3 "$here/report.py" outcomes "$corpus" "$results" "${!expect[@]}")
 	for id in "${!expect[@]}"; do
 		fail "$id" "not in the corpus"
 	done
@@ -624,9 +659,11 @@ main()
 	trap "[ '${KP_REALWORLD_KEEP:-0}' = 1 ] || rm -rf '$work'" EXIT
 	if [ $subset = 1 ]; then
 		results=$work/results
+		corpus=$work/corpus
 		fresh=1
 	else
 		results=$rw/results
+		corpus=$rw/corpus
 	fi
 	stage_fetch
 	stage_units

@@ -20,10 +20,10 @@ split:
 
 A patch is the diff of one .c file (ID.patch).  The changed headers it may
 need are written as ID.headers.patch, used only when the .c does not compile
-alone: those the file includes (directly or through other headers, by a
+alone: those the patched file includes (directly or through other headers, by a
 textual scan) that are local to a driver or subsystem folder, or that
 declare an identifier that the file's added lines use anew (one that
-neither old file has).
+neither old file has), and the new headers it reaches.
 
 index.tsv: ID, module name, the .c file, target, patch, headers patch (""
 if none), the headers (space separated), the subjects (" | " separated),
@@ -387,11 +387,11 @@ def main(argv):
     kept_h = []
     for p in sorted(changed):
         why = drop_reason(p)
+        if not why and not os.path.exists(os.path.join(new, p)):
+            why = "a removed file"
         if not why and p.endswith(".c"):
             if not os.path.exists(os.path.join(old, p)):
                 why = "a new file (not in the old tree)"
-            elif not os.path.exists(os.path.join(new, p)):
-                why = "a removed file"
             elif p not in units:
                 why = "not built by Debian's amd64 config"
         if why:
@@ -405,7 +405,7 @@ def main(argv):
     facts = [FileFacts(p, diffs[p]) for p in kept_c]
     tied, unmatched = match_subjects(changelog_entries(read_lines(changelog)), facts)
 
-    scanner = IncludeScanner(old)
+    scanner = IncludeScanner(new)     # the patched files: a fix may add an #include
     changed_h = set(kept_h)
     h_new = {h: added_identifiers(diffs[h], os.path.join(old, h)) for h in kept_h}
     with open(os.path.join(out, "index.tsv"), "w") as idx:
@@ -415,8 +415,10 @@ def main(argv):
             with open(os.path.join(out, patch), "w") as f:
                 f.write(diffs[p])
             uses = added_identifiers(diffs[p], os.path.join(old, p))
-            headers = sorted(h for h in scanner.reached(p) & changed_h
-                             if is_local_header(h) or h_new[h] & uses)
+            reached = scanner.reached(p) & changed_h
+            headers = sorted(h for h in reached
+                             if is_local_header(h) or h_new[h] & uses or
+                             not os.path.exists(os.path.join(old, h)))
             hpatch = ""
             if headers:
                 hpatch = os.path.join("patches", pid + ".headers.patch")
