@@ -223,7 +223,7 @@ static int collect_relocs(const struct elf_section *sec, uint64_t start, uint64_
  * .rodata..L__const.<fn>.<var> and .rodata..Lswitch.table.<fn>).  The
  * output gets a copy with the functions that use it, so it is compared by
  * contents: from the offset a relocation points at up to the next offset
- * that any relocation (or symbol) marks in that section.
+ * that any relocation points at in that section.
  */
 struct anon_targets {
 	const struct elf *elf;		/* the object */
@@ -235,10 +235,13 @@ struct anon_targets {
 /* ORIG.o's and PATCHED.o's, while compare_objects() runs. */
 static struct anon_targets anon_targets[2];
 
+/* Read-only data with no named symbol in it (an offset outside the named
+ * symbols of a section is an index trick such as gcc's "lext - 257"). */
 static bool is_anon_rodata_sec(const struct elf_section *sec)
 {
 	return sec && sec->sh.sh_type == SHT_PROGBITS && is_alloc_sec(sec) && !is_text_sec(sec) &&
-	       !(sec->sh.sh_flags & (SHF_WRITE | SHF_MERGE)) && !is_special_sec(sec);
+	       !(sec->sh.sh_flags & (SHF_WRITE | SHF_MERGE)) && !is_special_sec(sec) &&
+	       !sec->nr_syms;
 }
 
 static int anon_mark(struct anon_targets *at, const struct elf_section *sec, uint64_t off)
@@ -288,12 +291,8 @@ static int anon_targets_build(struct anon_targets *at, const struct elf *elf)
 		}
 	}
 	for_each_sec(elf, sec) {
-		if (!at->nr[sec->index])
-			continue;
-		for (size_t i = 0; i < sec->nr_syms; i++)
-			if (anon_mark(at, sec, sec->syms[i]->offset))
-				return -1;
-		qsort(at->offsets[sec->index], at->nr[sec->index], sizeof(uint64_t), cmp_u64);
+		if (at->nr[sec->index])
+			qsort(at->offsets[sec->index], at->nr[sec->index], sizeof(uint64_t), cmp_u64);
 	}
 	return 0;
 }
@@ -349,7 +348,7 @@ static bool anon_data_equal(const struct elf_reloc *a, const struct elf_reloc *b
 	bool equal = false;
 
 	if (oa < 0 || ob < 0 || (uint64_t)oa > sa->size || (uint64_t)ob > sb->size)
-		return false;
+		return sa->twin == sb && a->addend == b->addend;	/* not into the data */
 	len = anon_end(sa, (uint64_t)oa) - (uint64_t)oa;
 	if (len != anon_end(sb, (uint64_t)ob) - (uint64_t)ob || !sa->buf || !sb->buf ||
 	    memcmp((char *)sa->buf + oa, (char *)sb->buf + ob, len))

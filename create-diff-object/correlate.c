@@ -602,7 +602,7 @@ static void note_position(struct elf_symbol **twin_of_p, struct elf_symbol **twi
 		twin_of_o[o->index] = &conflicting_evidence;
 }
 
-/* Statics that twin functions of one layout use at the same places. */
+/* Statics that twin functions (or data) of one layout use at the same places. */
 static void note_positions_in(struct static_pass *sp, const struct elf_symbol *p,
 			      struct elf_symbol **twin_of_p, struct elf_symbol **twin_of_o)
 {
@@ -610,7 +610,7 @@ static void note_positions_in(struct static_pass *sp, const struct elf_symbol *p
 	struct elf_reloc **ro, **rp;
 	size_t no, np, i;
 
-	if (!o || !is_func_sym(o) || o->size != p->size)
+	if (!o || o->type != p->type || o->size != p->size || !o->sec || !p->sec)
 		return;
 	ro = function_relocs(o, &no);
 	rp = function_relocs(p, &np);
@@ -634,29 +634,45 @@ out:
 	free(rp);
 }
 
-/* Pair the statics of ambiguous groups that unchanged layouts pair. */
+/*
+ * Pair the statics of ambiguous groups that unchanged layouts pair: those
+ * of functions, and those of data (gcc's __compound_literal.N of a table of
+ * pointers, used by no code).
+ */
 static int match_statics_by_position(struct static_pass *sp)
 {
 	struct static_side *ps = &sp->side[1];
 	struct elf_symbol **twin_of_p, **twin_of_o, *p;
-	const struct elf_symbol *last = NULL;
+	struct elf_section *rsec;
+	struct elf_reloc *r;
+	bool *seen;
 	int ret = -1;
 
 	twin_of_p = calloc(ps->elf->nr_symbols + 1, sizeof(*twin_of_p));
 	twin_of_o = calloc(sp->side[0].elf->nr_symbols + 1, sizeof(*twin_of_o));
-	if (!twin_of_p || !twin_of_o) {
+	seen = calloc(ps->elf->nr_symbols + 1, sizeof(*seen));
+	if (!twin_of_p || !twin_of_o || !seen) {
 		error_obj("create-diff-object", "out of memory");
 		goto out;
 	}
-	/* each function that uses a static of an ambiguous group, once */
-	for (size_t i = 0; i < ps->nr_uses; i++) {
-		const struct elf_symbol *s = ps->elf->symbols[ps->uses[i].sym];
-		const struct static_group *g = group_of(sp, 1, s);
-
-		if (!g || !is_multi_group(g) || ps->uses[i].func == last)
+	/* each function or object that uses a static of an ambiguous group, once */
+	for_each_sec(ps->elf, rsec) {
+		if (!is_rela_sec(rsec) || !rsec->base)
 			continue;
-		last = ps->uses[i].func;
-		note_positions_in(sp, last, twin_of_p, twin_of_o);
+		for_each_reloc(rsec, r) {
+			int64_t add;
+			const struct elf_symbol *t = reloc_target_symbol(r, &add);
+			const struct static_group *g = group_of(sp, 1, t);
+			const struct elf_symbol *user;
+
+			if (!g || !is_multi_group(g))
+				continue;
+			user = find_symbol_covering(rsec->base, r->offset);
+			if (!user || seen[user->index] || (!is_func_sym(user) && !is_object_sym(user)))
+				continue;
+			seen[user->index] = true;
+			note_positions_in(sp, user, twin_of_p, twin_of_o);
+		}
 	}
 	for_each_sym(ps->elf, p) {
 		struct elf_symbol *o = twin_of_p[p->index];
@@ -669,6 +685,7 @@ static int match_statics_by_position(struct static_pass *sp)
 out:
 	free(twin_of_p);
 	free(twin_of_o);
+	free(seen);
 	return ret;
 }
 
