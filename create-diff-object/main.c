@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cdo.h"
+#include "dwarf.h"
 #include "log.h"
 
 #define EXIT_CHANGED	0
@@ -203,6 +204,7 @@ static void free_ctx(struct diff_ctx *ctx)
 		parent_symtab_free(ctx->parent);
 	if (ctx->symvers)
 		symvers_free(ctx->symvers);
+	dwarf_forget();
 }
 
 static int run(struct diff_ctx *ctx, char **argv)

@@ -7,6 +7,12 @@
  * its DWARF can be read (string offsets are in the relocations); libdwfl
  * does that, libdw alone does not.  No separate debuginfo file is looked
  * for: the answer is about the file we were given.
+ *
+ * The differ asks the same parent for the same six structs for each of
+ * its two objects.  Opening a distribution's vmlinux for DWARF takes
+ * milliseconds and looking for a struct it does not have reads every unit
+ * (about a second), so the file stays open between calls and every answer
+ * is remembered, until the file changes or dwarf_forget().
  */
 #include "dwarf.h"
 
@@ -16,7 +22,9 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -136,35 +144,143 @@ static int dwarf_find_struct(const char *path, Dwarf *dw, const char *name, size
 	return 1;
 }
 
-int dwarf_struct_size(const char *path, const char *struct_name, size_t *size)
-{
-	Dwfl_Module *mod;
-	Dwarf_Addr bias;
-	bool has;
-	Dwfl *dwfl;
-	Dwarf *dw;
-	int ret = -1;
+/* One struct looked up in the cached file. */
+struct dwarf_answer {
+	char *name;			/* the struct's name */
+	int ret;			/* 0 found, 1 no complete definition */
+	size_t size;			/* its size when found */
+};
 
+/* The file last asked about, and what it answered. */
+struct dwarf_cache {
+	char *path;			/* as given; NULL: nothing cached */
+	struct stat st;			/* its identity then (device, inode, size, mtime) */
+	bool has_dwarf;			/* it has .debug_info */
+	Dwfl *dwfl;			/* open for DWARF once a struct was looked up */
+	Dwarf *dw;			/* its DWARF */
+	struct dwarf_answer *answers;	/* every struct asked for */
+	size_t nr_answers;		/* entries of answers[] */
+};
+
+static struct dwarf_cache cache;
+
+void dwarf_forget(void)
+{
+	size_t i;
+
+	if (cache.dwfl)
+		dwfl_end(cache.dwfl);
+	for (i = 0; i < cache.nr_answers; i++)
+		free(cache.answers[i].name);
+	free(cache.answers);
+	free(cache.path);
+	memset(&cache, 0, sizeof(cache));
+}
+
+static bool is_same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* Make the cache about @path (0), or -1 with an error recorded. */
+static int cache_file(const char *path)
+{
+	struct stat st;
+	bool has;
+
+	if (stat(path, &st))
+		return error_sys(path, "cannot open");
+	if (cache.path && !strcmp(cache.path, path) && is_same_file(&cache.st, &st))
+		return 0;
+	dwarf_forget();
 	if (has_debug_info(path, &has))
 		return -1;
-	if (!has)
-		return 1;
-	dwfl = dwfl_begin(&offline_callbacks);
-	if (!dwfl)
+	cache.path = strdup(path);
+	if (!cache.path)
+		return error_sys(path, "cannot allocate");
+	cache.st = st;
+	cache.has_dwarf = has;
+	return 0;
+}
+
+/* Open the cached file for DWARF (once; a failure is tried again next time). */
+static int cache_open_dwarf(void)
+{
+	const char *path = cache.path;
+	Dwfl_Module *mod;
+	Dwarf_Addr bias;
+	int ret = -1;
+
+	if (cache.dw)
+		return 0;
+	cache.dwfl = dwfl_begin(&offline_callbacks);
+	if (!cache.dwfl)
 		return error_obj(path, "cannot start libdwfl: %s", dwfl_errmsg(-1));
-	dwfl_report_begin(dwfl);
-	mod = dwfl_report_offline(dwfl, path, path, -1);
-	if (!mod || dwfl_report_end(dwfl, NULL, NULL)) {
+	dwfl_report_begin(cache.dwfl);
+	mod = dwfl_report_offline(cache.dwfl, path, path, -1);
+	if (!mod || dwfl_report_end(cache.dwfl, NULL, NULL)) {
 		error_obj(path, "cannot open for DWARF: %s", dwfl_errmsg(-1));
 		goto out;
 	}
-	dw = dwfl_module_getdwarf(mod, &bias);
-	if (!dw) {
+	cache.dw = dwfl_module_getdwarf(mod, &bias);
+	if (!cache.dw) {
 		error_obj(path, "cannot read DWARF: %s", dwfl_errmsg(-1));
 		goto out;
 	}
-	ret = dwarf_find_struct(path, dw, struct_name, size);
+	ret = 0;
 out:
-	dwfl_end(dwfl);
+	if (ret) {
+		dwfl_end(cache.dwfl);
+		cache.dwfl = NULL;
+	}
+	return ret;
+}
+
+static const struct dwarf_answer *find_answer(const char *struct_name)
+{
+	size_t i;
+
+	for (i = 0; i < cache.nr_answers; i++)
+		if (!strcmp(cache.answers[i].name, struct_name))
+			return &cache.answers[i];
+	return NULL;
+}
+
+/* Remember @ret/@size for @struct_name (nothing if out of memory). */
+static void keep_answer(const char *struct_name, int ret, size_t size)
+{
+	struct dwarf_answer *bigger;
+	char *name = strdup(struct_name);
+
+	bigger = name ? realloc(cache.answers, (cache.nr_answers + 1) * sizeof(*bigger)) : NULL;
+	if (!bigger) {
+		free(name);
+		return;
+	}
+	cache.answers = bigger;
+	cache.answers[cache.nr_answers++] = (struct dwarf_answer){ name, ret, size };
+}
+
+int dwarf_struct_size(const char *path, const char *struct_name, size_t *size)
+{
+	const struct dwarf_answer *known;
+	int ret;
+
+	if (cache_file(path))
+		return -1;
+	if (!cache.has_dwarf)
+		return 1;
+	known = find_answer(struct_name);
+	if (known) {
+		if (known->ret == 0)
+			*size = known->size;
+		return known->ret;
+	}
+	if (cache_open_dwarf())
+		return -1;
+	ret = dwarf_find_struct(path, cache.dw, struct_name, size);
+	if (ret >= 0)
+		keep_answer(struct_name, ret, ret == 0 ? *size : 0);
 	return ret;
 }

@@ -17,5 +17,11 @@
  * broken.
  */
 int dwarf_struct_size(const char *path, const char *struct_name, size_t *size);
+/*
+ * dwarf_struct_size() keeps the last file open and remembers its answers
+ * (checked against the file's inode, size and mtime on each call); this
+ * closes it and forgets them.
+ */
+void dwarf_forget(void);
 
 #endif /* KP_LIB_DWARF_H */

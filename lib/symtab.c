@@ -9,9 +9,10 @@
  *
  *   parent_symtab_load()  every symbol in syms[], a by-name table and every
  *                         sympos (kpatch-match, the unit tests);
- *   parent_symtab_open()  only a lookup index: one 32-bit slot per symbol
- *                         (+1/3) that leads back to the entry in the file,
- *                         which stays mapped.  A lookup reads the entries
+ *   parent_symtab_open()  only a lookup index: symbol numbers chained by
+ *                         name hash (6 bytes a symbol, 10 for text), that
+ *                         lead back to the entries in the file, which
+ *                         stays mapped.  A lookup reads the entries
  *                         of its name from there and works out their group
  *                         and sympos then.
  *
@@ -57,9 +58,10 @@ struct parent_source {
 	struct elf_strpool *pool;	/* names copied out of the text, looked-up entries */
 	char *line;			/* text: copy of the line being parsed */
 	size_t line_cap;		/* bytes allocated for line */
-	uint32_t *slots;		/* index: 0 empty, else 1 + symbol index (ELF)
-					 * or 1 + offset of the name in text */
-	size_t nr_slots;		/* entries of slots[] */
+	uint32_t *heads;		/* index: per bucket, 1 + first symbol, 0 none */
+	size_t nr_heads;		/* entries of heads[] (about one per 2 symbols) */
+	uint32_t *next;			/* per symbol, 1 + the next in its bucket, 0 none */
+	uint32_t *name_at;		/* text: per symbol, offset of its name in text */
 };
 
 /* Would the kernel's kallsyms list it (and so count it for sympos)? */
@@ -124,6 +126,37 @@ fail:
 	return NULL;
 }
 
+/*
+ * The whole of file @fd as text (not NUL-terminated: *@len bytes): mapped
+ * when it is a regular file (nothing copied, nothing written: *@mapped),
+ * else read into memory.  NULL with an error recorded on failure.
+ */
+static const char *map_text(const char *path, int fd, size_t *len, bool *mapped)
+{
+	struct stat sb;
+	void *map;
+
+	*mapped = false;
+	if (!fstat(fd, &sb) && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+	    (uint64_t)sb.st_size < SIZE_MAX / 2) {
+		map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map != MAP_FAILED) {
+			*len = (size_t)sb.st_size;
+			*mapped = true;
+			return map;
+		}
+	}
+	return read_whole_file(path, fd, len);
+}
+
+static void unmap_text(const char *text, size_t len, bool mapped)
+{
+	if (mapped)
+		munmap((void *)text, len);
+	else
+		free((char *)text);
+}
+
 /* ------------------------------------------------------------------ */
 /* The scanner: every symbol in table order, FILE groups                */
 
@@ -135,7 +168,7 @@ struct scan {
 	size_t syms_cap;		/* allocated entries of st->syms */
 	size_t files_cap;		/* allocated entries of st->files */
 	size_t cur_file;		/* FILE group being filled, 0 = none */
-	size_t max_syms;		/* index: symbols the slots have room for */
+	size_t max_syms;		/* index: symbols next[] has room for */
 	unsigned long line;		/* text: number of the current line (1-based) */
 };
 
@@ -201,36 +234,68 @@ static int end_file_groups(struct scan *sc)
 	return 0;
 }
 
-/* Slot of @hash in an index of @nr slots (multiply-shift, any size). */
-static size_t slot_of(uint64_t hash, size_t nr)
+/*
+ * The index's hash of a name: eight bytes a step (a distribution's vmlinux
+ * has 130,000 names to enter; hash_str() takes one byte a step).
+ */
+static uint64_t hash_name(const char *s)
 {
+	size_t len = strlen(s);
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 31;
+	}
+	w = 0;
+	memcpy(&w, s, len);
+	h = (h ^ w) * 0x94d049bb133111ebull;
+	return h ^ (h >> 29);
+}
+
+/* Bucket of @hash in an index of @nr (multiply-shift, any size), bits mixed first. */
+static size_t bucket_of(uint64_t hash, size_t nr)
+{
+	hash ^= hash >> 31;
+	hash *= 0xbf58476d1ce4e5b9ull;
+	hash ^= hash >> 29;
 	return (size_t)(((unsigned __int128)hash * nr) >> 64);
 }
 
-static int index_init(struct scan *sc, size_t nr_syms)
+/*
+ * Chained buckets of symbol numbers, about two symbols a bucket: a name
+ * that 500 symbols share ("__func__.0") costs nothing more to enter.
+ */
+static int index_init(struct scan *sc, size_t nr_syms, bool from_text)
 {
 	struct parent_source *src = sc->st->src;
 
 	sc->max_syms = nr_syms;
-	src->nr_slots = nr_syms + nr_syms / 3 + 2;
-	src->slots = calloc(src->nr_slots, sizeof(*src->slots));
-	if (!src->slots)
+	src->nr_heads = nr_syms / 2 + 1;
+	src->heads = calloc(src->nr_heads, sizeof(*src->heads));
+	src->next = malloc((nr_syms ? nr_syms : 1) * sizeof(*src->next));
+	if (from_text)
+		src->name_at = malloc((nr_syms ? nr_syms : 1) * sizeof(*src->name_at));
+	if (!src->heads || !src->next || (from_text && !src->name_at))
 		return error_sys(sc->st->path, "cannot allocate the symbol index");
 	return 0;
 }
 
-/* Enter @value (1 + symbol index, or 1 + name offset) under @hash. */
-static void index_add(struct scan *sc, uint64_t hash, uint32_t value)
+/* Enter symbol @i (name offset @name_at in the text) under @hash. */
+static void index_add(struct scan *sc, uint64_t hash, size_t i, size_t name_at)
 {
 	struct parent_source *src = sc->st->src;
-	size_t i;
+	uint32_t *head;
 
 	/* More entries than the header said: the count check refuses the text. */
-	if (sc->st->nr_syms >= sc->max_syms)
+	if (i >= sc->max_syms)
 		return;
-	for (i = slot_of(hash, src->nr_slots); src->slots[i]; )
-		i = i + 1 == src->nr_slots ? 0 : i + 1;
-	src->slots[i] = value;
+	head = &src->heads[bucket_of(hash, src->nr_heads)];
+	src->next[i] = *head;
+	*head = (uint32_t)i + 1;
+	if (src->name_at)
+		src->name_at[i] = (uint32_t)name_at;
 }
 
 /*
@@ -262,8 +327,7 @@ static int scan_add(struct scan *sc, struct parent_sym *s, size_t text_name)
 		else if (from_text && !(kept->name = keep_name(st, s->name)))
 			return -1;
 	} else if (s->name[0]) {
-		index_add(sc, hash_str(s->name),
-			  (uint32_t)(from_text ? text_name : i) + 1);
+		index_add(sc, hash_name(s->name), i, text_name);
 	}
 	st->nr_syms++;
 	return 0;
@@ -395,9 +459,9 @@ static int read_elf_syms(struct scan *sc, Elf *elf)
 	src->is_elf64 = gelf_getclass(elf) == ELFCLASS64 && src->symdata->d_type == ELF_T_SYM &&
 			src->symdata->d_size == nr * sizeof(Elf64_Sym) &&
 			(uintptr_t)src->symdata->d_buf % _Alignof(Elf64_Sym) == 0;
-	if (nr >= UINT32_MAX)	/* more than the index's slots can name */
+	if (nr >= UINT32_MAX)	/* more than the index can number */
 		sc->keep_all = true;
-	if (!sc->keep_all && index_init(sc, nr))
+	if (!sc->keep_all && index_init(sc, nr, false))
 		return -1;
 
 	for (i = 0; i < nr; i++) {
@@ -699,30 +763,14 @@ static int parse_text_entry(struct scan *sc, char *line, size_t want, struct par
 	return 0;
 }
 
-/*
- * The file as text: mapped when it is a regular file (nothing copied,
- * nothing written), else read.  Checked for NUL bytes.
- */
+/* The file as text, in src: see map_text(); checked for NUL bytes. */
 static int get_text(struct parent_symtab *st, int fd)
 {
 	struct parent_source *src = st->src;
-	struct stat sb;
-	void *map;
 
-	if (!fstat(fd, &sb) && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
-	    (uint64_t)sb.st_size < SIZE_MAX / 2) {
-		map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map != MAP_FAILED) {
-			src->text = map;
-			src->text_len = (size_t)sb.st_size;
-			src->text_mapped = true;
-		}
-	}
-	if (!src->text) {
-		src->text = read_whole_file(st->path, fd, &src->text_len);
-		if (!src->text)
-			return -1;
-	}
+	src->text = map_text(st->path, fd, &src->text_len, &src->text_mapped);
+	if (!src->text)
+		return -1;
 	if (memchr(src->text, '\0', src->text_len))
 		return error_obj(st->path, "neither ELF nor readelf text (contains NUL bytes)");
 	return 0;
@@ -756,7 +804,7 @@ static int load_text(struct scan *sc, int fd)
 	if (expected == SIZE_MAX || src->text_len >= UINT32_MAX)
 		sc->keep_all = true;
 	if (!sc->keep_all && index_init(sc, expected < src->text_len / 16 + 1 ?
-					    expected : src->text_len / 16 + 1))
+					    expected : src->text_len / 16 + 1, true))
 		return -1;
 	while ((got = copy_line(st, &pos, &start)) > 0) {
 		line = src->line;
@@ -954,9 +1002,11 @@ static struct parent_symtab *symtab_read(const char *path, bool is_module, bool 
 		goto fail;
 	if (sc.keep_all) {
 		/* A table kept whole answers lookups from syms[]. */
-		free(st->src->slots);
-		st->src->slots = NULL;
-		st->src->nr_slots = 0;
+		free(st->src->heads);
+		free(st->src->next);
+		free(st->src->name_at);
+		st->src->heads = st->src->next = st->src->name_at = NULL;
+		st->src->nr_heads = 0;
 	}
 	return st;
 fail:
@@ -985,17 +1035,16 @@ void parent_symtab_free(struct parent_symtab *st)
 	free(st->files);
 	free(st->syms);
 	if (src) {
-		if (src->text_mapped)
-			munmap((void *)src->text, src->text_len);
-		else
-			free((char *)src->text);
+		unmap_text(src->text, src->text_len, src->text_mapped);
 		if (src->elf)
 			elf_end(src->elf);
 		if (src->fd >= 0)
 			close(src->fd);
 		strpool_free(src->pool);
 		free(src->line);
-		free(src->slots);
+		free(src->heads);
+		free(src->next);
+		free(src->name_at);
 		free(src);
 	}
 	free((char *)st->path);
@@ -1011,12 +1060,12 @@ struct index_hit {
 	size_t index;			/* its index in the table */
 };
 
-/* The walk over the slots of one name. */
+/* The walk over the bucket of one name. */
 struct name_walk {
 	const struct parent_symtab *st;	/* the table */
 	const char *name;		/* the name looked up */
 	size_t len;			/* strlen(name) */
-	size_t slot;			/* next slot to look at */
+	uint32_t next;			/* 1 + the next symbol to look at, 0 none */
 };
 
 static void walk_start(struct name_walk *w, const struct parent_symtab *st, const char *name)
@@ -1024,7 +1073,7 @@ static void walk_start(struct name_walk *w, const struct parent_symtab *st, cons
 	w->st = st;
 	w->name = name;
 	w->len = strlen(name);
-	w->slot = slot_of(hash_str(name), st->src->nr_slots);
+	w->next = st->src->heads[bucket_of(hash_name(name), st->src->nr_heads)];
 }
 
 /* Does the name at @off of the text read @w->name? */
@@ -1058,22 +1107,23 @@ static int text_entry_at(const struct parent_symtab *st, size_t off, struct inde
 static int walk_next(struct name_walk *w, struct index_hit *hit)
 {
 	const struct parent_source *src = w->st->src;
-	uint32_t v;
+	size_t i;
 	GElf_Sym sym;
 
-	while ((v = src->slots[w->slot])) {
-		w->slot = w->slot + 1 == src->nr_slots ? 0 : w->slot + 1;
+	while (w->next) {
+		i = w->next - 1;
+		w->next = src->next[i];
 		if (src->text) {
-			if (!is_text_name_at(w, v - 1))
+			if (!is_text_name_at(w, src->name_at[i]))
 				continue;
-			if (text_entry_at(w->st, v - 1, hit))
+			if (text_entry_at(w->st, src->name_at[i], hit))
 				return -1;
 			hit->sym.name = w->name;	/* not the line copy, which changes */
 		} else {
-			if (!get_sym(src, v - 1, &sym) || strcmp(src->strtab + sym.st_name, w->name))
+			if (!get_sym(src, i, &sym) || strcmp(src->strtab + sym.st_name, w->name))
 				continue;
 			elf_entry(src, &sym, &hit->sym);	/* the name in the mapping */
-			hit->index = v - 1;
+			hit->index = i;
 		}
 		return 1;
 	}
@@ -1242,7 +1292,7 @@ const struct parent_sym *parent_find_global(const struct parent_symtab *st,
 	struct elf_hnode *node;
 	struct parent_sym *s;
 
-	if (st->src->slots)
+	if (st->src->heads)
 		return index_find_global(st, name);
 	for_each_sym_named(st, name, s, node) {
 		if (is_global_def(s))
@@ -1258,7 +1308,7 @@ size_t parent_count_name(const struct parent_symtab *st, const char *name)
 	struct parent_sym *s;
 	size_t n = 0;
 
-	if (st->src->slots)
+	if (st->src->heads)
 		return index_count_name(st, name);
 	for_each_sym_named(st, name, s, node) {
 		if (is_kallsyms_sym(s))
@@ -1275,7 +1325,7 @@ const struct parent_sym *parent_find_local(const struct parent_symtab *st,
 	struct parent_sym *s;
 	struct index_hit first;
 
-	if (st->src->slots) {
+	if (st->src->heads) {
 		index_find_locals(st, file, name, &first);
 		return first.index == SIZE_MAX ? NULL : keep_hit(st, &first);
 	}
@@ -1293,7 +1343,7 @@ size_t parent_count_local(const struct parent_symtab *st, unsigned int file, con
 	struct index_hit first;
 	size_t n = 0;
 
-	if (st->src->slots)
+	if (st->src->heads)
 		return index_find_locals(st, file, name, &first);
 	for_each_sym_named(st, name, s, node) {
 		if (s->file == file && is_local_def(s))
@@ -1310,7 +1360,7 @@ static size_t count_group_hits(const struct parent_symtab *st, unsigned int file
 	size_t i, hits = 0;
 
 	for (i = 0; i < nr_locals; i++) {
-		if (st->src->slots ? index_find_locals(st, file, locals[i], &first) > 0 :
+		if (st->src->heads ? index_find_locals(st, file, locals[i], &first) > 0 :
 		    parent_find_local(st, file, locals[i]) != NULL)
 			hits++;
 	}
@@ -1346,117 +1396,198 @@ long parent_find_file_group(const struct parent_symtab *st, const char *file_nam
 /* ------------------------------------------------------------------ */
 /* Module.symvers                                                      */
 
-/* Split @line at tabs into at most @max fields; returns the count. */
-static size_t split_tabs(char *line, char **fields, size_t max)
-{
-	size_t n = 0;
+/*
+ * Checked line by line where it lies (mapped, never written), and indexed
+ * by name like an opened parent table: a distribution's has 25,000 lines
+ * (1.7 MB) and a run looks up a few dozen names.
+ */
+struct symvers_source {
+	const char *text;		/* the file (mapped or read) */
+	size_t len;			/* its length, up to a NUL byte if any */
+	size_t map_len;			/* the length mapped or allocated */
+	bool mapped;			/* text is a mapping of the file */
+	uint32_t *heads;		/* per bucket, 1 + first entry, 0 none */
+	size_t nr_heads;		/* entries of heads[] */
+	uint32_t *next;			/* per entry, 1 + the next in its bucket */
+	uint32_t *name_at;		/* per entry, offset of its name in text */
+	size_t cap;			/* entries next[] and name_at[] have room for */
+	struct elf_strpool *pool;	/* the entries found (name, module) */
+};
 
-	while (n < max) {
-		char *tab = strchr(line, '\t');
-
-		fields[n++] = line;
-		if (!tab)
-			return n;
-		*tab = '\0';
-		line = tab + 1;
-	}
-	return n + 1;	/* more fields than allowed */
-}
-
-static bool is_hex_crc(const char *s)
-{
-	size_t n;
-
-	if (strncmp(s, "0x", 2))
-		return false;
-	s += 2;
-	n = strspn(s, "0123456789abcdefABCDEF");
-	return n && n <= 16 && !s[n];
-}
+/* One line cut at its tabs, in place: field i is [f[i], f[i] + len[i]). */
+struct symvers_line {
+	const char *f[5];		/* the fields */
+	size_t len[5];			/* their lengths */
+	size_t n;			/* fields found; 6 when there are more than 5 */
+};
 
 /* "0xcrc\tsymbol\tmodule\tEXPORT_SYMBOL[_GPL][\tnamespace]" */
-static int parse_symvers_line(struct symvers *sv, const char *path,
-			      unsigned long nr, char *line)
+static void split_symvers_line(const char *line, size_t len, struct symvers_line *l)
 {
-	struct symvers_entry *e;
-	char *f[5];
-	size_t n;
+	const char *end = line + len, *tab;
 
-	n = split_tabs(line, f, 5);
-	if (n < 4 || n > 5)
+	l->n = 0;
+	for (;;) {
+		if (l->n == 5) {
+			l->n = 6;	/* more fields than allowed */
+			return;
+		}
+		tab = memchr(line, '\t', (size_t)(end - line));
+		l->f[l->n] = line;
+		l->len[l->n++] = (size_t)((tab ? tab : end) - line);
+		if (!tab)
+			return;
+		line = tab + 1;
+	}
+}
+
+static bool is_hex_crc(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len < 3 || len > 18 || strncmp(s, "0x", 2))
+		return false;
+	for (i = 2; i < len; i++)
+		if (digit_value(s[i]) >= 16)
+			return false;
+	return true;
+}
+
+/* A field for a message (cut at 200 bytes). */
+static const char *field_text(const char *f, size_t len, char *buf, size_t size)
+{
+	snprintf(buf, size, "%.*s", (int)(len < 200 ? len : 200), f);
+	return buf;
+}
+
+static int check_symvers_line(const char *path, unsigned long nr, const struct symvers_line *l)
+{
+	char buf[256];
+
+	if (l->n < 4 || l->n > 5)
 		return error_obj(path, "line %lu: expected 4 or 5 tab-separated fields, found %zu",
-				 nr, n);
-	if (!is_hex_crc(f[0]))
-		return error_obj(path, "line %lu: bad CRC '%s'", nr, f[0]);
-	if (!*f[1] || !*f[2])
+				 nr, l->n);
+	if (!is_hex_crc(l->f[0], l->len[0]))
+		return error_obj(path, "line %lu: bad CRC '%s'", nr,
+				 field_text(l->f[0], l->len[0], buf, sizeof(buf)));
+	if (!l->len[1] || !l->len[2])
 		return error_obj(path, "line %lu: empty symbol or module name", nr);
-	if (strncmp(f[3], "EXPORT_SYMBOL", 13))
-		return error_obj(path, "line %lu: bad export type '%s'", nr, f[3]);
-	e = &sv->entries[sv->nr_entries++];
-	e->name = f[1];
-	e->module = f[2];
+	if (l->len[3] < 13 || strncmp(l->f[3], "EXPORT_SYMBOL", 13))
+		return error_obj(path, "line %lu: bad export type '%s'", nr,
+				 field_text(l->f[3], l->len[3], buf, sizeof(buf)));
 	return 0;
 }
 
-static size_t count_lines(const char *text)
+static int symvers_reserve(struct symvers *sv, const char *path)
 {
-	size_t n = 1;
+	struct symvers_source *src = sv->src;
+	size_t cap = src->cap ? src->cap * 2 : 1024;
+	uint32_t *next, *name_at;
 
-	while ((text = strchr(text, '\n'))) {
-		n++;
-		text++;
-	}
-	return n;
+	next = realloc(src->next, cap * sizeof(*next));
+	if (next)
+		src->next = next;
+	name_at = next ? realloc(src->name_at, cap * sizeof(*name_at)) : NULL;
+	if (!name_at)
+		return error_sys(path, "cannot allocate the exports");
+	src->name_at = name_at;
+	src->cap = cap;
+	return 0;
 }
 
+/* Check every line; note where each export's name is. */
 static int parse_symvers(struct symvers *sv, const char *path)
 {
-	char *line = sv->text, *eol;
+	struct symvers_source *src = sv->src;
+	const char *line = src->text, *end = src->text + src->len, *eol;
+	struct symvers_line l;
 	unsigned long nr = 0;
-	size_t i;
+	size_t len;
 
-	sv->entries = calloc(count_lines(sv->text), sizeof(*sv->entries));
-	if (!sv->entries)
-		return error_sys(path, "cannot allocate the exports");
-	while (line && *line) {
-		eol = strchr(line, '\n');
-		if (eol)
-			*eol = '\0';
+	for (; line < end; line = eol ? eol + 1 : end) {
+		eol = memchr(line, '\n', (size_t)(end - line));
+		len = (size_t)((eol ? eol : end) - line);
 		nr++;
-		if (*line && parse_symvers_line(sv, path, nr, line))
+		if (!len)
+			continue;
+		split_symvers_line(line, len, &l);
+		if (check_symvers_line(path, nr, &l))
 			return -1;
-		line = eol ? eol + 1 : NULL;
+		if (sv->nr_entries == src->cap && symvers_reserve(sv, path))
+			return -1;
+		src->name_at[sv->nr_entries++] = (uint32_t)(l.f[1] - src->text);
 	}
-	if (htab_init(&sv->by_name, sv->nr_entries))
-		return error_sys(path, "cannot allocate the export name table");
+	return 0;
+}
+
+/* Chain every export by the hash of its name. */
+static int index_symvers(struct symvers *sv, const char *path)
+{
+	struct symvers_source *src = sv->src;
+	const char *name;
+	uint32_t *head;
+	size_t i, len;
+	char buf[512];
+
+	src->nr_heads = sv->nr_entries / 2 + 1;
+	src->heads = calloc(src->nr_heads, sizeof(*src->heads));
+	if (!src->heads)
+		return error_sys(path, "cannot allocate the export index");
 	for (i = 0; i < sv->nr_entries; i++) {
-		if (htab_add(&sv->by_name, &sv->entries[i].by_name,
-			     hash_str(sv->entries[i].name)))
-			return error_sys(path, "cannot grow the export name table");
+		name = src->text + src->name_at[i];
+		len = (size_t)((const char *)memchr(name, '\t', src->len - src->name_at[i]) - name);
+		/* Hashed as hash_name() of the NUL-terminated name. */
+		if (len >= sizeof(buf)) {
+			char *copy = strndup(name, len);
+
+			if (!copy)
+				return error_sys(path, "cannot allocate the export index");
+			head = &src->heads[bucket_of(hash_name(copy), src->nr_heads)];
+			free(copy);
+		} else {
+			memcpy(buf, name, len);
+			buf[len] = '\0';
+			head = &src->heads[bucket_of(hash_name(buf), src->nr_heads)];
+		}
+		src->next[i] = *head;
+		*head = (uint32_t)i + 1;
 	}
 	return 0;
 }
 
 struct symvers *symvers_load(const char *path)
 {
+	struct symvers_source *src;
 	struct symvers *sv;
-	size_t len;
 	int fd;
 
 	sv = calloc(1, sizeof(*sv));
-	if (!sv) {
+	if (!sv || !(sv->src = calloc(1, sizeof(*sv->src))) || !(sv->src->pool = strpool_new())) {
 		error_sys(path, "cannot allocate the exports");
+		symvers_free(sv);
 		return NULL;
 	}
+	src = sv->src;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		error_sys(path, "cannot open");
-		free(sv);
+		symvers_free(sv);
 		return NULL;
 	}
-	sv->text = read_whole_file(path, fd, &len);
+	src->text = map_text(path, fd, &src->map_len, &src->mapped);
 	close(fd);
-	if (!sv->text || parse_symvers(sv, path)) {
+	if (!src->text) {
+		symvers_free(sv);
+		return NULL;
+	}
+	/* As a C string: what follows a NUL byte is not read. */
+	src->len = strnlen(src->text, src->map_len);
+	if (src->len >= UINT32_MAX) {
+		error_obj(path, "too large for a Module.symvers (4 GiB or more)");
+		symvers_free(sv);
+		return NULL;
+	}
+	if (parse_symvers(sv, path) || index_symvers(sv, path)) {
 		symvers_free(sv);
 		return NULL;
 	}
@@ -1465,27 +1596,69 @@ struct symvers *symvers_load(const char *path)
 
 void symvers_free(struct symvers *sv)
 {
+	struct symvers_source *src;
+
 	if (!sv)
 		return;
-	htab_free(&sv->by_name);
-	free(sv->entries);
-	free(sv->text);
+	src = sv->src;
+	if (src) {
+		if (src->text)
+			unmap_text(src->text, src->map_len, src->mapped);
+		free(src->heads);
+		free(src->next);
+		free(src->name_at);
+		strpool_free(src->pool);
+		free(src);
+	}
 	free(sv);
+}
+
+/* Does the export at @i have the name @name (@len bytes)? */
+static bool is_export_named(const struct symvers_source *src, size_t i, const char *name,
+			    size_t len)
+{
+	size_t at = src->name_at[i];
+
+	return at + len < src->len && src->text[at + len] == '\t' &&
+	       !memcmp(src->text + at, name, len);
+}
+
+/* A lasting entry for export @i, called @name. */
+static const struct symvers_entry *keep_export(const struct symvers *sv, size_t i,
+					       const char *name, size_t len)
+{
+	const struct symvers_source *src = sv->src;
+	const char *module = src->text + src->name_at[i] + len + 1;
+	const char *end = memchr(module, '\t', src->len - (size_t)(module - src->text));
+	struct symvers_entry *e = strpool_alloc(src->pool, sizeof(*e));
+	char *copy = e && end ? strpool_alloc(src->pool, len + 1 + (size_t)(end - module) + 1) : NULL;
+
+	if (!copy) {
+		error_sys("Module.symvers", "cannot allocate an export");
+		return NULL;
+	}
+	memcpy(copy, name, len + 1);
+	memcpy(copy + len + 1, module, (size_t)(end - module));
+	copy[len + 1 + (end - module)] = '\0';
+	e->name = copy;
+	e->module = copy + len + 1;
+	return e;
 }
 
 const struct symvers_entry *symvers_find(const struct symvers *sv, const char *name)
 {
-	const struct symvers_entry *found = NULL;
-	struct elf_hnode *node;
+	const struct symvers_source *src = sv->src;
+	size_t len = strlen(name), found = SIZE_MAX, i;
+	uint32_t v;
 
-	htab_for_each(&sv->by_name, hash_str(name), node) {
-		const struct symvers_entry *e =
-			container_of(node, struct symvers_entry, by_name);
-
-		if (!strcmp(e->name, name) && (!found || e < found))
-			found = e;
+	if (!sv->nr_entries)
+		return NULL;
+	for (v = src->heads[bucket_of(hash_name(name), src->nr_heads)]; v; v = src->next[i]) {
+		i = v - 1;
+		if (i < found && is_export_named(src, i, name, len))
+			found = i;
 	}
-	return found;
+	return found == SIZE_MAX ? NULL : keep_export(sv, found, name, len);
 }
 
 void module_name_from_path(const char *path, char *buf, size_t len)

@@ -94,20 +94,20 @@ const struct parent_sym *parent_find_local(const struct parent_symtab *st,
 struct symvers_entry {
 	const char *name;		/* exported symbol */
 	const char *module;		/* "vmlinux" or the module path, e.g. "fs/ext4/ext4" */
-	struct elf_hnode by_name;	/* symvers.by_name */
 };
 
+struct symvers_source;
+
 struct symvers {
-	struct symvers_entry *entries;	/* all exports */
-	size_t nr_entries;		/* entries in entries[] */
-	struct elf_htab by_name;	/* entries by name */
-	char *text;			/* owned file contents */
+	size_t nr_entries;		/* exports listed */
+	struct symvers_source *src;	/* the file and its index (symtab.c) */
 };
 
 /* Read Module.symvers (an empty file or /dev/null gives no exports). */
 struct symvers *symvers_load(const char *path);
 void symvers_free(struct symvers *sv);
-/* The export of @name, or NULL if it is not exported. */
+/* The export of @name (the first listed), or NULL if it is not exported;
+ * it lives as long as @sv. */
 const struct symvers_entry *symvers_find(const struct symvers *sv, const char *name);
 /* "fs/ext4/ext4" -> "ext4" (the module name as the kernel knows it: '-' -> '_'). */
 void module_name_from_path(const char *path, char *buf, size_t len);

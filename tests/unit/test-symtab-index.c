@@ -12,12 +12,14 @@
  * must give the same global, the same count, the same local of each FILE
  * group (all fields, sympos included), and the same FILE group of each
  * file name; names that are not there must be missing from both.  Broken
- * texts must fail with the same message.
+ * texts must fail with the same message.  Module.symvers (read the same
+ * lazy way) must find every export, the first listed, with its module.
  *
  * Usage: test-symtab-index [ROOT]   (PASS:/FAIL: lines; exit 1 on failure)
  */
 #include <gelf.h>
 #include <libgen.h>
+#include <search.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,6 +196,68 @@ out:
 	parent_symtab_free(o);
 }
 
+/*
+ * symvers_find() of every name of @path against a plain reading of the
+ * file: the first line of a name gives its module.
+ */
+static void compare_symvers(const char *label, const char *path)
+{
+	struct symvers *sv = symvers_load(path);
+	const struct symvers_entry *e;
+	char line[4096], *name, *module, *rest, msg[256];
+	size_t lines = 0, bad = 0, i;
+	FILE *f = fopen(path, "r");
+	ENTRY item, *first;
+	char **owned = calloc(200000, sizeof(*owned));
+	size_t nr_owned = 0;
+
+	if (!owned || !hcreate(100000))
+		sv = (symvers_free(sv), NULL);
+	while (sv && f && fgets(line, sizeof(line), f)) {
+		if (line[0] == '\n')
+			continue;
+		lines++;
+		name = strchr(line, '\t');
+		module = name ? strchr(++name, '\t') : NULL;
+		rest = module ? strchr(++module, '\t') : NULL;
+		if (!rest) {
+			bad++;
+			continue;
+		}
+		module[-1] = '\0';
+		*rest = '\0';
+		item.key = name;
+		first = hsearch(item, FIND);
+		if (!first && nr_owned + 2 <= 200000) {
+			item.key = owned[nr_owned++] = strdup(name);
+			item.data = owned[nr_owned++] = strdup(module);
+			hsearch(item, ENTER);
+			first = &item;
+		}
+		if (!first || !first->key || !first->data) {
+			bad++;
+			continue;
+		}
+		e = symvers_find(sv, name);
+		if (!e || strcmp(e->name, name) || strcmp(e->module, first->data)) {
+			if (bad++ < 3)
+				fprintf(stderr, "  %s: %s -> %s\n", name, (char *)first->data,
+					e ? e->module : "NULL");
+		}
+	}
+	snprintf(msg, sizeof(msg), "%s: every export found, the first of its name (%zu)",
+		 label, lines);
+	check(msg, sv && f && lines > 0 && bad == 0 && sv->nr_entries == lines &&
+	      !symvers_find(sv, "no_such_export") && !symvers_find(sv, ""));
+	hdestroy();
+	for (i = 0; i < nr_owned; i++)
+		free(owned[i]);
+	free(owned);
+	if (f)
+		fclose(f);
+	symvers_free(sv);
+}
+
 /* Both fail on @path, with the same message. */
 static void compare_error(const char *file)
 {
@@ -253,6 +317,10 @@ int main(int argc, char **argv)
 		      false, 10);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		compare_error(bad[i]);
+	compare_symvers("kernel-6.1 Module.symvers",
+			path_in(root, "test-objects/kernel-6.1/Module.symvers"));
+	compare_symvers("common Module.symvers",
+			path_in(root, "test-objects/common/Module.symvers"));
 	if (!failures)
 		run("rm -rf %s", tmpdir);
 	else
