@@ -45,12 +45,14 @@ DEFAULT_TESTS=(
 	19-cross-object-new-function	# a global function added in one file, called from another
 	d7-refuse-undefined-symbol	# must fail: a call to a function defined nowhere, named at the link
 	d2-module-binfmt-misc	# a module target
+	d6-ext4-duplicate-local	# a module with two locals of one name: symbols from its debug file
 	16-refuse-init-function	# must fail: a changed __init function
 	d3-mismatch-6.12-stat	# must fail: the match check (6.12 source vs older image)
 	d4-skip-match-6.12-stat	# the same with --skip-match-check: written, loudly
 	full-build-stages	# --full-build takes the whole-kernel path
 	bad-input		# bad targets and options: one line, exit 1
 	refusals		# what distro mode refuses before compiling, with why
+	d5-line-shift-30	# lines that only moved: 30 files, no functional change
 	not-debian		# must fail: the running kernel is not Debian's
 	sigint-restore		# SIGINT while the tree is patched: restored
 )
@@ -277,6 +279,128 @@ run_refusals_test()
 	pass "$name"
 }
 
+# Lines that only moved: one blank or comment line added at the top of 30
+# .c files of Debian's kernel (net/core/sock.c, net/ipv4/tcp_input.c, and
+# units of vmlinux and of modules picked with a fixed seed from the units
+# kpatch-scan finds in their DWARF), one patch: every object must end in
+# "no functional change", kpatch-build exit 4, no module.  Each file gets
+# #line directives (kpatch-lines), so __LINE__ below the new line is what it
+# was (without them, sock.c reports __sk_destruct, tcp_input.c tcp_ack).
+LINE_SHIFT_SEED=kpatch-line-shift-1
+LINE_SHIFT_VMLINUX=18	# seeded picks among vmlinux's units
+LINE_SHIFT_MODULES=10	# seeded picks among modules' units (one per module)
+
+# The units kpatch-build can patch: .c files of the tree outside the paths
+# it refuses or ignores (lib/, boot, vdso, realmode, generated files).
+line_shift_candidates()
+{
+	local tree=$1 u
+	while IFS= read -r u; do
+		case $u in
+		lib/*|arch/x86/boot/*|*/vdso/*|arch/x86/realmode/*|scripts/*|tools/*|usr/*|init/version*|*.mod.c) continue ;;
+		esac
+		[ -f "$tree/$u" ] && printf '%s\n' "$u"
+	done
+}
+
+# seeded_pick N: N lines of stdin, the same ones for the same input.
+seeded_pick()
+{
+	shuf -n "$1" --random-source=<(yes "$LINE_SHIFT_SEED")
+}
+
+# line_shift_units DC TREE OUT ABI VERSION: the 30 units, one a line, into OUT.
+line_shift_units()
+{
+	local dc=$1 tree=$2 out=$3 abi=$4 ver=$5 d=$work/line-shift scan m u n=0
+	local prefix=./usr/lib/debug/lib/modules/$abi/kernel deb mods=()
+	declare -A in_vmlinux=() taken=()
+
+	scan=${KPATCH_BIN_DIR:-$top/build}/kpatch-scan
+	if [ -s "$dc/units/vmlinux" ]; then
+		cp "$dc/units/vmlinux" "$d/vmlinux.units"
+	else
+		"$scan" units "$dc/vmlinux" | cut -f2 | sort -u >"$d/vmlinux.units" || return 1
+	fi
+	while IFS= read -r u; do in_vmlinux[$u]=1; done <"$d/vmlinux.units"
+	[ -n "${in_vmlinux[net/core/sock.c]:-}" ] && [ -n "${in_vmlinux[net/ipv4/tcp_input.c]:-}" ] ||
+		{ echo "sock.c or tcp_input.c is not in vmlinux" >&2; return 1; }
+	printf '%s\n' net/core/sock.c net/ipv4/tcp_input.c >"$out"
+	line_shift_candidates "$tree" <"$d/vmlinux.units" | grep -vxF -f "$out" |
+		seeded_pick "$LINE_SHIFT_VMLINUX" >>"$out"
+	# modules: a few more than needed, their debug files in one pass
+	mapfile -t mods < <(sed -n 's|^kernel/||p' "$dc/image/lib/modules/$abi/modules.order" |
+		seeded_pick $((LINE_SHIFT_MODULES + 8)))
+	deb=$dc/../debs/linux-image-$abi-dbg_${ver}_amd64.deb
+	[ -f "$deb" ] || { echo "no $deb" >&2; return 1; }
+	mkdir -p "$d/dbg"
+	# tar stops once it has them all (dpkg-deb then dies of SIGPIPE)
+	dpkg-deb --fsys-tarfile "$deb" 2>/dev/null | tar -x -C "$d/dbg" --occurrence "${mods[@]/#/$prefix/}"
+	[ "${PIPESTATUS[1]}" = 0 ] || { echo "cannot take module debug files out of $deb" >&2; return 1; }
+	for m in "${mods[@]}"; do
+		[ $n -lt "$LINE_SHIFT_MODULES" ] || break
+		u=$("$scan" units "$d/dbg/$prefix/$m" | cut -f2 | sort -u | line_shift_candidates "$tree" |
+			while IFS= read -r u; do
+				[ -z "${in_vmlinux[$u]:-}" ] && printf '%s\n' "$u"
+			done | seeded_pick 1)
+		[ -n "$u" ] && [ -z "${taken[$u]:-}" ] || continue
+		taken[$u]=1
+		printf '%s\n' "$u" >>"$out"
+		n=$((n + 1))
+	done
+	rm -rf "$d/dbg"
+	[ "$(sort -u "$out" | wc -l)" = 30 ] || { echo "$(wc -l <"$out") units, not 30" >&2; return 1; }
+}
+
+run_line_shift_test()
+{
+	local name=d5-line-shift-30 d=$work/line-shift abi ver cache dc tree rc t0 f i=0 kept o bad=()
+
+	read -r abi ver < <(target_abi 6.1) || { fail "$name" "no Debian 6.1 kernel"; return 1; }
+	cache=$(target_cache 6.1)
+	dc=$cache/distro/${abi}_$ver
+	tree=$dc/tree-debian/linux
+	[ -d "$tree" ] && [ -f "$dc/vmlinux" ] ||
+		{ fail "$name" "no prepared tree $tree (run a 6.1 test first)"; return 1; }
+	mkdir -p "$d"
+	t0=$(date +%s.%N)
+	line_shift_units "$dc" "$tree" "$d/units" "$abi" "$ver" 2>"$d/units.err" ||
+		{ show_tail "$d/units.err"; fail "$name" "cannot pick the units"; return 1; }
+	msg "$name: 30 units picked in $(elapsed "$t0") s: $(tr '\n' ' ' <"$d/units")"
+	: >"$d/shift.patch"
+	while IFS= read -r f; do
+		if [ $((i++ % 2)) = 0 ]; then
+			make_patch "$tree" "$f" "$d/one.patch" '1i/* kpatch line-shift test */'
+		else
+			make_patch "$tree" "$f" "$d/one.patch" '1i\\'
+		fi || { fail "$name" "cannot make a patch of $f"; return 1; }
+		cat "$d/one.patch" >>"$d/shift.patch"
+	done <"$d/units"
+	t0=$(date +%s.%N)
+	KP_CACHE=$cache "$kpatch_build" -a "$abi" --kernel-version "$ver" -j "$jobs" --skip-cleanup \
+		-n livepatch-line-shift -o "$d" "$d/shift.patch" >"$d/kpatch-build.out" 2>&1
+	rc=$?
+	msg "$name: kpatch-build exit $rc in $(elapsed "$t0") s"
+	grep -E '^kpatch-build: [a-z ]+ \(' "$d/kpatch-build.out" | sed 's/^/    /' >&2
+	kept=$(sed -n 's/^kpatch-build: kept the work folder //p' "$d/kpatch-build.out")
+	while IFS= read -r f; do
+		o=${f%.c}.o
+		# what the differ said of it: the log from its command line on
+		sed -n "\|^[$] create-diff-object $o |,/^[$] /p" "$kept/build.log" 2>/dev/null >"$d/verdict"
+		grep -q ": no functional change$" "$d/verdict" && continue
+		bad+=("$o")
+		grep -E 'changed function|error' "$d/verdict" | head -n 3 | sed "s|^|    $o: |" >&2
+	done <"$d/units"
+	[ -n "$kept" ] && rm -rf "$kept"
+	[ ${#bad[@]} = 0 ] ||
+		{ show_tail "$d/kpatch-build.out" 6; fail "$name" "no 'no functional change' for ${#bad[@]} of 30 objects: ${bad[*]}"; return 1; }
+	[ "$rc" = 4 ] || { show_tail "$d/kpatch-build.out"; fail "$name" "exit $rc, expected 4"; return 1; }
+	grep -q '^kpatch-build: build patched objects (30 recompiled, #line in 30 files' "$d/kpatch-build.out" ||
+		{ fail "$name" "kpatch-build does not say it put #line into the 30 files"; return 1; }
+	[ ! -e "$d/livepatch-line-shift.ko" ] || { fail "$name" "a module was written"; return 1; }
+	pass "$name"
+}
+
 # Bad targets and options: exit 1 with one line that says what is wrong,
 # before anything is downloaded.
 run_bad_input_test()
@@ -329,6 +453,7 @@ main()
 		full-build-stages) run_full_build_test ;;
 		bad-input) run_bad_input_test ;;
 		refusals) run_refusals_test ;;
+		d5-line-shift-30) run_line_shift_test ;;
 		*) run_patch_test "$t" ;;
 		esac
 	done
