@@ -792,6 +792,8 @@ static int refuse_ambiguous_static_locals(struct diff_ctx *ctx)
 		if (!is_func_sym(p) || !p->sec || !p->sec->rela || p->forced || is_init_sec(p->sec) ||
 		    (p->status != ST_CHANGED && p->status != ST_NEW))
 			continue;
+		if (p->parent && p->parent->status == ST_SAME)
+			continue;	/* a new part of an unchanged function is not output */
 		for_each_reloc(p->sec->rela, r) {
 			int64_t add;
 			struct elf_symbol *t;
