@@ -22,8 +22,9 @@ A patch is the diff of one .c file (ID.patch).  The changed headers it may
 need are written as ID.headers.patch, used only when the .c does not compile
 alone: those the patched file includes (directly or through other headers, by a
 textual scan) that are local to a driver or subsystem folder, or that
-declare an identifier that the file's added lines use anew (one that
-neither old file has), and the new headers it reaches.
+declare (in their added lines: a macro, function, structure member or enum
+constant) a name that the file's added lines use, and the new headers it
+reaches.
 
 index.tsv: ID, module name, the .c file, target, patch, headers patch (""
 if none), the headers (space separated), the subjects (" | " separated),
@@ -166,19 +167,47 @@ def is_local_header(h):
     return not h.startswith(("include/", "arch/x86/include/"))
 
 
-def added_identifiers(diff, old_path):
-    """The identifiers of a diff's added lines that the old file does not
-    have anywhere: what the change declares anew, or uses anew."""
-    plus = set()
-    for line in diff.splitlines():
-        if line.startswith("+") and not line.startswith("+++"):
-            plus.update(IDENT_RE.findall(line[1:]))
-    try:
-        with open(old_path, encoding="utf-8", errors="replace") as f:
-            plus -= set(IDENT_RE.findall(f.read()))
-    except OSError:
-        pass
-    return plus
+DECLARATION_RES = [
+    re.compile(r"^\s*#\s*define\s+(\w+)"),                     # macros
+    re.compile(r"^[\w\s\*]*\(\s*\*\s*(\w+)\s*\)\s*\("),       # function pointers
+    re.compile(r"^[A-Za-z_][\w\s\*]*?\b(\w+)\s*\("),          # functions, at column 0
+    re.compile(r"^\s+[\w\s\*]*?\b(\w+)\s*(\[[^\]]*\])?\s*(:\s*\d+\s*)?;"),  # members
+    re.compile(r"^\s+([A-Z][A-Z0-9_]+)\s*[=,]"),               # enum constants
+]
+
+# C's own words: never a name that a header declares.
+C_WORDS = set("""
+auto break case char const continue default do double else enum extern float
+for goto if inline int long register restrict return short signed sizeof
+static struct switch typedef union unsigned void volatile while bool
+""".split())
+
+
+def strip_comments(text):
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    return re.sub(r"//.*", " ", text)
+
+
+def declared_names(diff):
+    """The names a header's added lines declare: macros, functions,
+    structure members, enum constants."""
+    added = "\n".join(line[1:] for line in diff.splitlines()
+                      if line.startswith("+") and not line.startswith("+++"))
+    names = set()
+    for line in strip_comments(added).splitlines():
+        for r in DECLARATION_RES:
+            m = r.match(line)
+            if m:
+                names.add(m.group(1))
+                break
+    return {n for n in names if len(n) >= 4 and n not in C_WORDS}
+
+
+def added_identifiers(diff):
+    """The identifiers of a diff's added lines (comments left out)."""
+    added = "\n".join(line[1:] for line in diff.splitlines()
+                      if line.startswith("+") and not line.startswith("+++"))
+    return set(IDENT_RE.findall(strip_comments(added)))
 
 
 # ---------------------------------------------------------------------------
@@ -407,14 +436,14 @@ def main(argv):
 
     scanner = IncludeScanner(new)     # the patched files: a fix may add an #include
     changed_h = set(kept_h)
-    h_new = {h: added_identifiers(diffs[h], os.path.join(old, h)) for h in kept_h}
+    h_new = {h: declared_names(diffs[h]) for h in kept_h}
     with open(os.path.join(out, "index.tsv"), "w") as idx:
         for p in kept_c:
             pid = patch_id(p)
             patch = os.path.join("patches", pid + ".patch")
             with open(os.path.join(out, patch), "w") as f:
                 f.write(diffs[p])
-            uses = added_identifiers(diffs[p], os.path.join(old, p))
+            uses = added_identifiers(diffs[p])
             reached = scanner.reached(p) & changed_h
             headers = sorted(h for h in reached
                              if is_local_header(h) or h_new[h] & uses or
