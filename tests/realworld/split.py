@@ -310,22 +310,41 @@ class FileFacts:
         self.text = text.lower()                    # for plain words
 
 
+# Subsystem names of subjects that are not the name of their folder.
+PREFIX_ALIASES = {"tracing": "trace", "ftrace": "trace", "driver_core": "base",
+                  "netfilter": "netfilter", "ipv4": "ipv4", "ipv6": "ipv6",
+                  "mm": "mm", "sched": "sched", "alsa": "sound", "asoc": "soc",
+                  "wifi": "wireless", "bluetooth": "bluetooth", "hid": "hid"}
+
+
 def token_matches(t, facts):
     """1 when a prefix token is a folder or the stem of the file, 0.5 when it
     is a part of the stem or the stem a part of it, else 0."""
+    t = PREFIX_ALIASES.get(t, t)
     if t in facts.tokens:
         return 1.0
-    if len(t) >= 3 and (t in facts.stem or (len(facts.stem) >= 3 and facts.stem in t)):
+    flat_t = t.replace("_", "")
+    flat_stem = facts.stem.replace("_", "")
+    if len(flat_t) >= 3 and (flat_t in flat_stem or (len(flat_stem) >= 4 and flat_stem in flat_t)):
         return 0.5
     return 0.0
 
 
 def prefix_score(ptoks, facts):
     """The subsystem prefix's fit: 0 unless its last (most specific) token
-    matches; then the matches of all its tokens."""
-    if not ptoks or token_matches(ptoks[-1], facts) == 0:
+    matches (when only partly, another token must name a folder); then the
+    matches of all its tokens."""
+    if not ptoks:
         return 0.0
-    return sum(token_matches(t, facts) for t in ptoks)
+    last = token_matches(ptoks[-1], facts)
+    if last == 0:
+        return 0.0
+    others = [token_matches(t, facts) for t in ptoks[:-1]]
+    # "mm/damon/core-kunit" is not arch/x86/events/intel/core.c: a partial
+    # last token needs another token of the prefix to name a folder
+    if last < 1 and others and max(others) < 1:
+        return 0.0
+    return last + sum(others)
 
 
 def match_subjects(entries, files):
