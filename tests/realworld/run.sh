@@ -418,7 +418,7 @@ selected_tsv()
 
 stage_build()
 {
-	local id name path target patch hpatch rest n=0 total
+	local id name path target patch hpatch rest n=0 total pending=0
 
 	tools=$(tools_key)
 	total=$(selected | wc -l)
@@ -426,6 +426,14 @@ stage_build()
 		n=$((n + 1))
 		[ $((n % 25)) = 1 ] && msg "building $n of $total"
 		build_one "$id" "$name" "$target" "$patch" "$hpatch" </dev/null
+		# load as the build goes: a batch as soon as there is one
+		if [ "$(cut -f1 "$results/$id/result")" = built ] && ! [ -f "$results/$id/load" ]; then
+			pending=$((pending + 1))
+			if [ $pending -ge "$batch_size" ]; then
+				stage_load </dev/null
+				pending=0
+			fi
+		fi
 	done < <(selected)
 }
 
