@@ -325,8 +325,9 @@ line_shift_units()
 	while IFS= read -r u; do in_vmlinux[$u]=1; done <"$d/vmlinux.units"
 	[ -n "${in_vmlinux[net/core/sock.c]:-}" ] && [ -n "${in_vmlinux[net/ipv4/tcp_input.c]:-}" ] ||
 		{ echo "sock.c or tcp_input.c is not in vmlinux" >&2; return 1; }
-	printf '%s\n' net/core/sock.c net/ipv4/tcp_input.c >"$out"
-	line_shift_candidates "$tree" <"$d/vmlinux.units" | grep -vxF -f "$out" |
+	printf '%s\n' net/core/sock.c net/ipv4/tcp_input.c >"$d/fixed"
+	cp "$d/fixed" "$out"
+	line_shift_candidates "$tree" <"$d/vmlinux.units" | grep -vxF -f "$d/fixed" |
 		seeded_pick "$LINE_SHIFT_VMLINUX" >>"$out"
 	# modules: a few more than needed, their debug files in one pass
 	mapfile -t mods < <(sed -n 's|^kernel/||p' "$dc/image/lib/modules/$abi/modules.order" |
