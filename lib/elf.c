@@ -3,13 +3,16 @@
  * lib/elf.c - read, validate, index, build and write x86-64 relocatable
  * ELF objects.
  *
- * Reading copies the file into memory and checks the raw ELF header and
- * section header table before libelf (elf_memory) parses the headers; the
- * contents of sections are then copied from the checked ranges of the image
- * and every index, offset, size and link is checked before the model is
- * built, so that nothing after elf_open_read() has to.  The model owns
- * copies of everything (section contents, names): the file image and the
- * libelf handle are released before elf_open_read() returns.
+ * Reading maps the file privately (or reads it when it cannot be mapped)
+ * and checks the raw ELF header and section header table before libelf
+ * (elf_memory) parses the headers; every index, offset, size and link is
+ * then checked before the model is built, so that nothing after
+ * elf_open_read() has to.  The contents of a section stay in the mapping
+ * when they are as aligned as malloc() would have them (copied otherwise,
+ * and before one grows): memory touched for the first time costs a run
+ * more than its instructions on virtual machines.  The model owns copies
+ * of the names; the libelf handle is released before elf_open_read()
+ * returns.
  *
  * Writing never changes the model: new section and symbol indexes live in
  * the writer's maps, so an object can be written more than once.
@@ -19,9 +22,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -159,12 +164,15 @@ void elf_close(struct elf *elf)
 
 		if (!sec)
 			continue;
-		free(sec->buf);
+		if (!sec->buf_in_image)
+			free(sec->buf);
 		free(sec->relocs);
 		free(sec->syms);
 		free(sec->syms_end);
 		free(sec->reloc_order);
 	}
+	if (elf->image)
+		munmap(elf->image, elf->image_size);
 	free(elf->sections);
 	free(elf->symbols);
 	htab_free(&elf->sec_name_htab);
@@ -477,6 +485,7 @@ struct reader {
 	const char *path;		/* for messages */
 	unsigned char *image;		/* the whole file */
 	size_t size;			/* bytes in image */
+	bool image_mapped;		/* image is a private mapping, else malloc'd */
 	size_t shnum;			/* sections, extended numbering resolved */
 	size_t shstrndx;		/* section name table index, resolved */
 	Elf_Scn **scns;			/* libelf section by index */
@@ -500,6 +509,17 @@ static int read_image(struct reader *r)
 	if (st.st_size == 0)
 		return error_obj(r->path, "empty file");
 	r->size = (size_t)st.st_size;
+	if ((uint64_t)st.st_size < SIZE_MAX / 2) {
+		void *map = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, r->elf->fd, 0);
+
+		if (map != MAP_FAILED) {
+			r->image = map;
+			r->image_mapped = true;
+			close(r->elf->fd);
+			r->elf->fd = -1;
+			return 0;
+		}
+	}
 	r->image = malloc(r->size);
 	if (!r->image)
 		return error_sys(r->path, "cannot allocate %zu bytes", r->size);
@@ -655,6 +675,12 @@ static int read_section_contents(struct reader *r, struct elf_section *sec)
 {
 	if (sec->sh.sh_type == SHT_NOBITS || sec->sh.sh_size == 0)
 		return 0;
+	if (r->image_mapped && sec->sh.sh_offset % alignof(max_align_t) == 0) {
+		sec->buf = r->image + sec->sh.sh_offset;
+		sec->buf_in_image = true;
+		sec->size = sec->sh.sh_size;
+		return 0;
+	}
 	sec->buf = malloc(sec->sh.sh_size);
 	if (!sec->buf)
 		return error_sys(r->path, "cannot allocate %llu bytes",
@@ -1082,7 +1108,13 @@ struct elf *elf_open_read(const char *path)
 	if (r.elf->elf)
 		elf_end(r.elf->elf);
 	r.elf->elf = NULL;
-	free(r.image);
+	if (r.image_mapped) {
+		/* Section contents point into it: it lives as long as the model. */
+		r.elf->image = r.image;
+		r.elf->image_size = r.size;
+	} else {
+		free(r.image);
+	}
 	free(r.scns);
 	free(r.scope);
 	if (err) {
@@ -1500,6 +1532,20 @@ struct elf_reloc *elf_add_reloc(struct elf *elf, struct elf_section *base, uint6
 	return rsec ? elf_rela_add_reloc(elf, rsec, offset, type, sym, addend) : NULL;
 }
 
+/* Give @sec contents of its own (they were in the mapped file). */
+static int copy_out_of_image(struct elf_section *sec)
+{
+	void *copy = malloc(sec->size ? sec->size : 1);
+
+	if (!copy)
+		return error_sys(sec->name, "cannot allocate %zu bytes", sec->size);
+	memcpy(copy, sec->buf, sec->size);
+	sec->buf = copy;
+	sec->buf_alloc = sec->size;
+	sec->buf_in_image = false;
+	return 0;
+}
+
 int64_t elf_section_append(struct elf_section *sec, const void *buf, size_t len, size_t align)
 {
 	uint64_t cur = sec->sh.sh_type == SHT_NOBITS ? sec->sh.sh_size : sec->size;
@@ -1521,6 +1567,8 @@ int64_t elf_section_append(struct elf_section *sec, const void *buf, size_t len,
 	}
 	if (!end)
 		return 0;
+	if (sec->buf_in_image && copy_out_of_image(sec))
+		return -1;
 	if (grow_array(&sec->buf, &sec->buf_alloc, end, 1))
 		return error_sys(sec->name, "cannot grow section");
 	memset((char *)sec->buf + cur, 0, off - cur);

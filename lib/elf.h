@@ -86,6 +86,8 @@ struct elf_section {
 	struct elf_hnode by_name;	/* elf->sec_name_htab */
 	/* Bookkeeping of lib/elf.c; callers only read these, if at all. */
 	size_t buf_alloc;		/* bytes allocated for buf */
+	bool buf_in_image;		/* buf points into elf->image: never freed,
+					 * copied before it grows */
 	size_t relocs_alloc;		/* entries allocated for relocs */
 	size_t syms_alloc;		/* entries allocated for syms/syms_end */
 	uint64_t *syms_end;		/* syms_end[i]: highest offset+size of the
@@ -122,6 +124,8 @@ struct elf_symbol {
 struct elf {
 	const char *path;		/* file name, for messages */
 	int fd;				/* open descriptor while reading, else -1 */
+	void *image;			/* the file, privately mapped, if sections use it */
+	size_t image_size;		/* its size */
 	Elf *elf;			/* libelf handle while reading, else NULL */
 	GElf_Ehdr ehdr;			/* ELF header */
 	struct elf_section **sections;	/* by ELF index; [0] is the null section */
