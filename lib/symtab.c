@@ -172,13 +172,17 @@ struct scan {
 	unsigned long line;		/* text: number of the current line (1-based) */
 };
 
-/* A copy of @s in the arena (NULL: ENOMEM, error recorded). */
-static const char *keep_name(struct parent_symtab *st, const char *s)
+/* A NUL-terminated copy of the @len bytes at @s in the arena (NULL: ENOMEM). */
+static const char *keep_name(struct parent_symtab *st, const char *s, size_t len)
 {
-	const char *copy = strpool_strdup(st->src->pool, s);
+	char *copy = strpool_alloc(st->src->pool, len + 1);
 
-	if (!copy)
+	if (!copy) {
 		error_sys(st->path, "cannot allocate symbol names");
+		return NULL;
+	}
+	memcpy(copy, s, len);
+	copy[len] = '\0';
 	return copy;
 }
 
@@ -204,12 +208,13 @@ static int add_file_group(struct scan *sc, const char *name, size_t first)
 /*
  * A FILE symbol starts a group; the local symbols after it belong to it
  * until the next FILE symbol or the first non-local one.  (vmlinux lists
- * all locals, grouped by FILE, before all globals.)  Sets s->file.
+ * all locals, grouped by FILE, before all globals.)  Sets s->file; the
+ * symbol is called @name (@len bytes, copied when @copy_name).
  */
-static int track_file_group(struct scan *sc, struct parent_sym *s, size_t i, bool copy_name)
+static int track_file_group(struct scan *sc, struct parent_sym *s, size_t i,
+			    const char *name, size_t len, bool copy_name)
 {
 	struct parent_symtab *st = sc->st;
-	const char *name;
 
 	if (s->bind != STB_LOCAL) {
 		if (sc->cur_file)
@@ -218,7 +223,8 @@ static int track_file_group(struct scan *sc, struct parent_sym *s, size_t i, boo
 	} else if (s->type == STT_FILE) {
 		if (sc->cur_file)
 			st->files[sc->cur_file].last = i;
-		name = copy_name ? keep_name(st, s->name) : s->name;
+		if (copy_name)
+			name = keep_name(st, name, len);
 		if (!name || add_file_group(sc, name, i + 1))
 			return -1;
 		sc->cur_file = st->nr_files - 1;
@@ -235,12 +241,12 @@ static int end_file_groups(struct scan *sc)
 }
 
 /*
- * The index's hash of a name: eight bytes a step (a distribution's vmlinux
- * has 130,000 names to enter; hash_str() takes one byte a step).
+ * The index's hash of a name of @len bytes: eight bytes a step (a
+ * distribution's vmlinux has 130,000 names to enter; hash_str() takes one
+ * byte a step).
  */
-static uint64_t hash_name(const char *s)
+static uint64_t hash_name_len(const char *s, size_t len)
 {
-	size_t len = strlen(s);
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
 
 	for (; len >= 8; s += 8, len -= 8) {
@@ -252,6 +258,11 @@ static uint64_t hash_name(const char *s)
 	memcpy(&w, s, len);
 	h = (h ^ w) * 0x94d049bb133111ebull;
 	return h ^ (h >> 29);
+}
+
+static uint64_t hash_name(const char *s)
+{
+	return hash_name_len(s, strlen(s));
 }
 
 /* Bucket of @hash in an index of @nr (multiply-shift, any size), bits mixed first. */
@@ -299,18 +310,20 @@ static void index_add(struct scan *sc, uint64_t hash, size_t i, size_t name_at)
 }
 
 /*
- * Symbol number st->nr_syms, read and checked.  @text_name: offset of its
- * name in the readelf text (the name in @s is then in the line copy),
- * SIZE_MAX for ELF (the name is in the mapped string table).
+ * Symbol number st->nr_syms, read and checked, called @name (@len bytes;
+ * s->name is not used).  @text_name: offset of the name in the readelf
+ * text (not NUL-terminated there), SIZE_MAX for ELF (@name is in the
+ * mapped string table).
  */
-static int scan_add(struct scan *sc, struct parent_sym *s, size_t text_name)
+static int scan_add(struct scan *sc, struct parent_sym *s, const char *name, size_t len,
+		    size_t text_name)
 {
 	struct parent_symtab *st = sc->st;
 	size_t i = st->nr_syms;
 	bool from_text = text_name != SIZE_MAX;
 	struct parent_sym *kept;
 
-	if (track_file_group(sc, s, i, from_text))
+	if (track_file_group(sc, s, i, name, len, from_text))
 		return -1;
 	if (sc->keep_all) {
 		if (i == sc->syms_cap) {
@@ -322,12 +335,11 @@ static int scan_add(struct scan *sc, struct parent_sym *s, size_t text_name)
 		}
 		kept = &st->syms[i];
 		*kept = *s;
-		if (from_text && !s->name[0])
-			kept->name = "";
-		else if (from_text && !(kept->name = keep_name(st, s->name)))
+		kept->name = from_text && len ? keep_name(st, name, len) : from_text ? "" : name;
+		if (!kept->name)
 			return -1;
-	} else if (s->name[0]) {
-		index_add(sc, hash_name(s->name), i, text_name);
+	} else if (len) {
+		index_add(sc, hash_name_len(name, len), i, text_name);
 	}
 	st->nr_syms++;
 	return 0;
@@ -474,7 +486,7 @@ static int read_elf_syms(struct scan *sc, Elf *elf)
 			return error_obj(st->path, "symbol %zu: bad section index %u",
 					 i, sym.st_shndx);
 		elf_entry(src, &sym, &s);
-		if (scan_add(sc, &s, SIZE_MAX))
+		if (scan_add(sc, &s, s.name, strlen(s.name), SIZE_MAX))
 			return -1;
 	}
 	return 0;
@@ -507,9 +519,10 @@ static int load_elf(struct scan *sc, int fd)
 
 static const char table_header[] = "Symbol table '";
 
-static bool is_table_header(const char *line)
+static bool is_table_header(const char *line, size_t len)
 {
-	return line[0] == 'S' && !strncmp(line, table_header, sizeof(table_header) - 1);
+	return len >= sizeof(table_header) - 1 && line[0] == 'S' &&
+	       !memcmp(line, table_header, sizeof(table_header) - 1);
 }
 
 static bool is_symtab_header(const char *line, size_t len)
@@ -584,34 +597,57 @@ static int copy_line(struct parent_symtab *st, size_t *pos, size_t *start)
 	return 1;
 }
 
-/* Cut the next space-separated token out of *@p; "" when none is left. */
-static char *next_token(char **p)
-{
-	/* What ends a token: a space, a tab, the end of the line. */
-	static const bool is_token_end[256] = { ['\0'] = true, [' '] = true, ['\t'] = true };
-	char *s = *p, *tok;
+/* A token of a text line: @len bytes at @p. */
+struct token {
+	const char *p;			/* its first byte */
+	size_t len;			/* its length, 0: no token left */
+};
 
-	while (*s == ' ' || *s == '\t')
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * The next space- or tab-separated token at or after *@p; *@p moves past
+ * it and the one separator after it.  The line is read where it lies,
+ * nothing is cut: it ends in a newline or a NUL (see entry_line()), which
+ * ends the scan without a bounds check.
+ */
+static struct token next_token(const char **p)
+{
+	static const bool is_token_end[256] = {
+		['\0'] = true, [' '] = true, ['\t'] = true, ['\n'] = true,
+	};
+	const char *s = *p;
+	struct token t;
+
+	while (is_blank(*s))
 		s++;
-	tok = s;
+	t.p = s;
 	while (!is_token_end[(unsigned char)*s])
 		s++;
-	if (*s)
-		*s++ = '\0';
-	*p = s;
-	return tok;
+	t.len = (size_t)(s - t.p);
+	*p = is_blank(*s) ? s + 1 : s;
+	return t;
+}
+
+/* Is @t the NUL-terminated @word? */
+static bool is_token(struct token t, const char *word)
+{
+	return !memcmp(t.p, word, t.len) && word[t.len] == '\0';
 }
 
 /* A symbol entry looks like "   12: ..." (junk lines do not). */
-static bool is_entry_line(const char *line)
+static bool is_entry_line(const char *line, const char *end)
 {
-	while (*line == ' ')
+	while (line < end && *line == ' ')
 		line++;
-	if (*line < '0' || *line > '9')
+	if (line == end || *line < '0' || *line > '9')
 		return false;
-	while (*line >= '0' && *line <= '9')
+	while (line < end && *line >= '0' && *line <= '9')
 		line++;
-	return *line == ':';
+	return line < end && *line == ':';
 }
 
 /* 1 + the value of each character as a hex digit; 0 for any other character. */
@@ -633,18 +669,19 @@ static unsigned int digit_value(char c)
  * takes it (base 16: an optional "0x"), without sign, space or overflow.
  * By hand: a vmlinux table has 100,000s of values and sizes to read.
  */
-static bool parse_u64(const char *tok, unsigned int base, uint64_t *val)
+static bool parse_u64(struct token t, unsigned int base, uint64_t *val)
 {
+	const char *s = t.p, *end = t.p + t.len;
 	uint64_t v = 0;
 	unsigned int d;
 
-	if (base == 16 && tok[0] == '0' && (tok[1] == 'x' || tok[1] == 'X') &&
-	    digit_value(tok[2]) < 16)
-		tok += 2;
-	if (!*tok)
+	if (base == 16 && t.len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+	    digit_value(s[2]) < 16)
+		s += 2;
+	if (s == end)
 		return false;
-	for (; *tok; tok++) {
-		d = digit_value(*tok);
+	for (; s < end; s++) {
+		d = digit_value(*s);
 		if (d >= base || __builtin_mul_overflow(v, base, &v) ||
 		    __builtin_add_overflow(v, d, &v))
 			return false;
@@ -654,11 +691,11 @@ static bool parse_u64(const char *tok, unsigned int base, uint64_t *val)
 }
 
 /* readelf prints sizes in decimal, or in hex with "0x" when they are large. */
-static bool parse_size(const char *tok, uint64_t *val)
+static bool parse_size(struct token t, uint64_t *val)
 {
-	if (!strncmp(tok, "0x", 2))
-		return parse_u64(tok + 2, 16, val);
-	return parse_u64(tok, 10, val);
+	if (t.len >= 2 && !memcmp(t.p, "0x", 2))
+		return parse_u64((struct token){ t.p + 2, t.len - 2 }, 16, val);
+	return parse_u64(t, 10, val);
 }
 
 /* Names as readelf prints them, in order of the STT_* / STB_* value. */
@@ -672,51 +709,150 @@ static const char * const bind_names[] = {
 	[STB_GNU_UNIQUE] = "UNIQUE",
 };
 
-static int lookup_name(const char * const *names, size_t nr, const char *tok)
+static int lookup_name(const char * const *names, size_t nr, struct token t)
 {
 	size_t i;
 
 	for (i = 0; i < nr; i++) {
-		if (names[i] && names[i][0] == tok[0] && !strcmp(names[i], tok))
+		if (names[i] && t.len && names[i][0] == t.p[0] &&
+		    strnlen(names[i], t.len + 1) == t.len && is_token(t, names[i]))
 			return (int)i;
 	}
 	return -1;
 }
 
-static int text_error(struct scan *sc, const char *what, const char *tok)
+static int text_error(struct scan *sc, const char *what, struct token t)
 {
-	return error_obj(sc->st->path, "line %lu: %s '%s'", sc->line, what, tok);
+	return error_obj(sc->st->path, "line %lu: %s '%.*s'", sc->line, what,
+			 (int)(t.len < 1024 ? t.len : 1024), t.p);
 }
 
 /* The name is the rest of the line; a versioned .dynsym name ends in " (N)". */
-static int parse_text_name(struct scan *sc, char *rest, const char **name)
+static int parse_text_name(struct scan *sc, const char *rest, const char *end,
+			   struct token *name)
 {
-	char *end;
+	const char *space;
 
-	while (*rest == ' ' || *rest == '\t')
+	while (rest < end && is_blank(*rest))
 		rest++;
-	end = strchr(rest, ' ');
-	if (end)
-		*end = '\0';
-	end = end ? end : rest + strlen(rest);
-	if (end - rest >= 5 && !memcmp(end - 5, "[...]", 5))
-		return text_error(sc, "truncated symbol name (use readelf --wide)", rest);
-	*name = rest;
+	space = memchr(rest, ' ', (size_t)(end - rest));
+	name->p = rest;
+	name->len = (size_t)((space ? space : end) - rest);
+	if (name->len >= 5 && !memcmp(rest + name->len - 5, "[...]", 5))
+		return text_error(sc, "truncated symbol name (use readelf --wide)", *name);
 	return 0;
+}
+
+/* The decimal number right-aligned in columns [@from, @to). */
+static bool padded_number(const char *line, size_t from, size_t to, uint64_t *val)
+{
+	size_t i = from;
+
+	while (i < to && line[i] == ' ')
+		i++;
+	return i < to && parse_u64((struct token){ line + i, to - i }, 10, val);
+}
+
+/* Which of @nr words of @len bytes (names padded with spaces) @p starts with. */
+static int padded_lookup(const char *p, const char (*words)[9], int nr, size_t len)
+{
+	for (int i = 0; i < nr; i++)
+		if (words[i][0] && !memcmp(p, words[i], len))
+			return i;
+	return -1;
+}
+
+/*
+ * Columns 31-38, 39-45 and 46-53 of readelf's layout: the type, binding
+ * and visibility padded with spaces, each with the space after it.
+ * Indexed by STT_* / STB_* value.
+ */
+static const char fixed_types[][9] = {
+	[STT_NOTYPE] = "NOTYPE  ", [STT_OBJECT] = "OBJECT  ", [STT_FUNC] = "FUNC    ",
+	[STT_SECTION] = "SECTION ", [STT_FILE] = "FILE    ", [STT_COMMON] = "COMMON  ",
+	[STT_TLS] = "TLS     ", [STT_GNU_IFUNC] = "IFUNC   ",
+};
+static const char fixed_binds[][9] = {
+	[STB_LOCAL] = "LOCAL  ", [STB_GLOBAL] = "GLOBAL ", [STB_WEAK] = "WEAK   ",
+	[STB_GNU_UNIQUE] = "UNIQUE ",
+};
+static const char fixed_vis[][9] = { "DEFAULT ", "HIDDEN  " };
+
+/*
+ * The entry as readelf lays out a 64-bit one, "%6u: %016lx %5lu %-7s %-6s
+ * %-7s %4s %s": every field checked where it must be, without scanning for
+ * tokens (a vmlinux table is 34,000 to 200,000 lines).  Any other line
+ * (a wider number or size, notes after the visibility, a field the
+ * general parser would refuse) is left to the general parser: false,
+ * nothing recorded.  Where both read a line they read the same.
+ */
+static bool parse_fixed_entry(const char *line, const char *end, size_t want,
+			      struct parent_sym *s, size_t *num_out)
+{
+	size_t i = 54;
+	uint64_t n, v = 0, shndx;
+	unsigned int d;
+	int t, b;
+
+	if (end - line < 59 || line[6] != ':' || line[7] != ' ' || line[24] != ' ' ||
+	    line[30] != ' ' || line[58] != ' ')
+		return false;
+	if (!padded_number(line, 0, 6, &n) || (want != SIZE_MAX && n != want))
+		return false;
+	for (const char *p = line + 8; p < line + 24; p++) {
+		d = digit_value(*p);
+		if (d >= 16)
+			return false;
+		v = v << 4 | d;
+	}
+	if (!padded_number(line, 25, 30, &s->size))
+		return false;
+	t = padded_lookup(line + 31, fixed_types, sizeof(fixed_types) / sizeof(fixed_types[0]), 8);
+	b = padded_lookup(line + 39, fixed_binds, sizeof(fixed_binds) / sizeof(fixed_binds[0]), 7);
+	if (t < 0 || b < 0 || padded_lookup(line + 46, fixed_vis, 2, 8) < 0)
+		return false;
+	/* Ndx, right-aligned in 54-57: a section number, UND, ABS, COM... */
+	while (i < 57 && line[i] == ' ')
+		i++;
+	for (size_t k = i; k < 58; k++)
+		if (line[k] == ' ' || line[k] == '\t' || line[k] == '[')
+			return false;
+	if (line[i] >= '0' && line[i] <= '9' &&
+	    !parse_u64((struct token){ line + i, 58 - i }, 10, &shndx))
+		return false;
+	if (58 - i == 2 && !memcmp(line + i, "OS", 2))
+		return false;
+	s->value = v;
+	s->type = (unsigned char)t;
+	s->bind = (unsigned char)b;
+	s->defined = !(58 - i == 3 && !memcmp(line + i, "UND", 3));
+	*num_out = (size_t)n;
+	return true;
 }
 
 /*
  * "   Num:    Value          Size Type    Bind   Vis      Ndx Name"
- * Parse the entry @line (cut up in place) into @s; its number must be
- * @want (SIZE_MAX: any; *@num receives it).
+ * Parse the entry [@line, @end) into @s and its name; *@end is a newline
+ * or a NUL.  Its number must be @want (SIZE_MAX: any; *@num_out receives
+ * it).
  */
-static int parse_text_entry(struct scan *sc, char *line, size_t want, struct parent_sym *s,
-			    size_t *num_out)
+static int parse_text_entry(struct scan *sc, const char *line, const char *end, size_t want,
+			    struct parent_sym *s, struct token *name, size_t *num_out)
 {
-	char *p = line, *num, *value, *size, *type, *bind, *vis, *ndx;
+	struct token num, value, size, type, bind, vis, ndx;
+	const char *p = line;
 	uint64_t n;
 	int t, b;
 
+	memset(s, 0, sizeof(*s));
+	s->name = "";
+	if (parse_fixed_entry(line, end, want, s, num_out)) {
+		if (parse_text_name(sc, line + 59, end, name))
+			return -1;
+		if (s->type == STT_SECTION)
+			name->len = 0;
+		return 0;
+	}
 	num = next_token(&p);
 	value = next_token(&p);
 	size = next_token(&p);
@@ -725,19 +861,20 @@ static int parse_text_entry(struct scan *sc, char *line, size_t want, struct par
 	vis = next_token(&p);
 	ndx = next_token(&p);
 	/* Some architectures add "[...]" notes after the visibility. */
-	while (ndx[0] == '[') {
-		while (*ndx && ndx[strlen(ndx) - 1] != ']')
+	while (ndx.len && ndx.p[0] == '[') {
+		while (ndx.len && ndx.p[ndx.len - 1] != ']')
 			ndx = next_token(&p);
 		ndx = next_token(&p);
 	}
-	if (!*vis || !*ndx)
+	if (!vis.len || !ndx.len)
 		return error_obj(sc->st->path, "line %lu: too few fields in a symbol entry", sc->line);
-	num[strlen(num) - 1] = '\0';	/* the ':' */
+	num.len--;	/* the ':' */
 	if (!parse_u64(num, 10, &n) || (want != SIZE_MAX && n != want))
 		return text_error(sc, "bad or out of order symbol number", num);
 	*num_out = (size_t)n;
 
 	memset(s, 0, sizeof(*s));
+	s->name = "";
 	if (!parse_u64(value, 16, &s->value))
 		return text_error(sc, "bad symbol value", value);
 	if (!parse_size(size, &s->size))
@@ -750,16 +887,16 @@ static int parse_text_entry(struct scan *sc, char *line, size_t want, struct par
 		return text_error(sc, "unknown symbol binding", bind);
 	s->type = (unsigned char)t;
 	s->bind = (unsigned char)b;
-	s->defined = !(ndx[0] == 'U' && !strcmp(ndx, "UND"));
-	if (ndx[0] >= '0' && ndx[0] <= '9' && !parse_u64(ndx, 10, &n))
+	s->defined = !is_token(ndx, "UND");
+	if (ndx.p[0] >= '0' && ndx.p[0] <= '9' && !parse_u64(ndx, 10, &n))
 		return text_error(sc, "bad section index", ndx);
-	if (ndx[0] == 'O' && !strcmp(ndx, "OS") && *p == '[')	/* "OS [0xff20]" */
+	if (is_token(ndx, "OS") && p < end && *p == '[')	/* "OS [0xff20]" */
 		next_token(&p);
-	if (parse_text_name(sc, p, &s->name))
+	if (parse_text_name(sc, p, end, name))
 		return -1;
 	/* readelf shows a section symbol under its section's name; ELF has none. */
 	if (s->type == STT_SECTION)
-		s->name = "";
+		name->len = 0;
 	return 0;
 }
 
@@ -776,18 +913,39 @@ static int get_text(struct parent_symtab *st, int fd)
 	return 0;
 }
 
+/*
+ * The line [@line, *@end) of the text as parse_text_entry() reads it: in
+ * place when a newline ends it, else (the last line of the text) a
+ * NUL-terminated copy; *@end is moved to the copy's end then.  NULL when
+ * out of memory.
+ */
+static const char *entry_line(const struct parent_symtab *st, const char *line,
+			      const char **end)
+{
+	struct parent_source *src = st->src;
+	size_t pos = (size_t)(line - src->text), start;
+
+	if (*end < src->text + src->text_len)
+		return line;
+	if (copy_line((struct parent_symtab *)st, &pos, &start) < 0)
+		return NULL;
+	*end = src->line + (*end - line);
+	return src->line;
+}
+
 static int load_text(struct scan *sc, int fd)
 {
 	struct parent_symtab *st = sc->st;
 	size_t pos, start, num, expected = SIZE_MAX;
+	const char *line, *eol, *end, *text_end, *parsed;
 	struct parent_source *src;
 	struct parent_sym s;
-	char *line;
-	int got;
+	struct token name;
 
 	if (get_text(st, fd))
 		return -1;
 	src = st->src;
+	text_end = src->text + src->text_len;
 	pos = find_wanted_table(src->text, src->text_len, &sc->line);
 	if (sc->line) {
 		/* "Symbol table '.symtab' contains N entries:" */
@@ -806,19 +964,21 @@ static int load_text(struct scan *sc, int fd)
 	if (!sc->keep_all && index_init(sc, expected < src->text_len / 16 + 1 ?
 					    expected : src->text_len / 16 + 1, true))
 		return -1;
-	while ((got = copy_line(st, &pos, &start)) > 0) {
-		line = src->line;
+	/* Each line is read where it lies, up to its newline. */
+	for (line = src->text + pos; line < text_end; line = eol ? eol + 1 : text_end) {
+		eol = memchr(line, '\n', (size_t)(text_end - line));
+		end = eol ? eol : text_end;
 		sc->line++;
-		if (is_table_header(line))
+		if (is_table_header(line, (size_t)(end - line)))
 			break;
-		if (!is_entry_line(line))
+		if (!is_entry_line(line, end))
 			continue;
-		if (parse_text_entry(sc, line, st->nr_syms, &s, &num) ||
-		    scan_add(sc, &s, s.name[0] ? start + (size_t)(s.name - line) : 0))
+		parsed = entry_line(st, line, &end);
+		if (!parsed || parse_text_entry(sc, parsed, end, st->nr_syms, &s, &name, &num) ||
+		    scan_add(sc, &s, name.p, name.len,
+			     (size_t)(line - src->text) + (size_t)(name.p - parsed)))
 			return -1;
 	}
-	if (got < 0)
-		return -1;
 	if (!st->nr_syms)
 		return error_obj(st->path, "no symbols found in the readelf text");
 	if (expected != SIZE_MAX && expected != st->nr_syms)
@@ -1091,16 +1251,18 @@ static int text_entry_at(const struct parent_symtab *st, size_t off, struct inde
 {
 	struct parent_source *src = st->src;
 	struct scan sc = { .st = (struct parent_symtab *)st };
-	size_t start = off, pos;
-	char *line;
+	const char *line = src->text + off, *end, *parsed;
+	struct token name;
 
-	while (start && src->text[start - 1] != '\n')
-		start--;
-	pos = start;
-	if (copy_line(sc.st, &pos, &start) <= 0)
+	while (line > src->text && line[-1] != '\n')
+		line--;
+	end = memchr(line, '\n', src->text_len - (size_t)(line - src->text));
+	if (!end)
+		end = src->text + src->text_len;
+	parsed = entry_line(st, line, &end);
+	if (!parsed)
 		return -1;
-	line = src->line;
-	return parse_text_entry(&sc, line, SIZE_MAX, &hit->sym, &hit->index);
+	return parse_text_entry(&sc, parsed, end, SIZE_MAX, &hit->sym, &name, &hit->index);
 }
 
 /* The next symbol called @w->name: 1 found, 0 no more, -1 error. */
@@ -1204,7 +1366,8 @@ static const struct parent_sym *keep_hit(const struct parent_symtab *st, struct 
 	*s = hit->sym;
 	/* ELF names stay in the mapped string table; text names are copied. */
 	if (st->src->text)
-		s->name = keep_name((struct parent_symtab *)st, hit->sym.name);
+		s->name = keep_name((struct parent_symtab *)st, hit->sym.name,
+				    strlen(hit->sym.name));
 	return s->name ? s : NULL;
 }
 
@@ -1527,7 +1690,6 @@ static int index_symvers(struct symvers *sv, const char *path)
 	const char *name;
 	uint32_t *head;
 	size_t i, len;
-	char buf[512];
 
 	src->nr_heads = sv->nr_entries / 2 + 1;
 	src->heads = calloc(src->nr_heads, sizeof(*src->heads));
@@ -1536,19 +1698,7 @@ static int index_symvers(struct symvers *sv, const char *path)
 	for (i = 0; i < sv->nr_entries; i++) {
 		name = src->text + src->name_at[i];
 		len = (size_t)((const char *)memchr(name, '\t', src->len - src->name_at[i]) - name);
-		/* Hashed as hash_name() of the NUL-terminated name. */
-		if (len >= sizeof(buf)) {
-			char *copy = strndup(name, len);
-
-			if (!copy)
-				return error_sys(path, "cannot allocate the export index");
-			head = &src->heads[bucket_of(hash_name(copy), src->nr_heads)];
-			free(copy);
-		} else {
-			memcpy(buf, name, len);
-			buf[len] = '\0';
-			head = &src->heads[bucket_of(hash_name(buf), src->nr_heads)];
-		}
+		head = &src->heads[bucket_of(hash_name_len(name, len), src->nr_heads)];
 		src->next[i] = *head;
 		*head = (uint32_t)i + 1;
 	}

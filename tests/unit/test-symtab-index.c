@@ -14,10 +14,15 @@
  * file name; names that are not there must be missing from both.  Broken
  * texts must fail with the same message.  Module.symvers (read the same
  * lazy way) must find every export, the first listed, with its module.
+ * The readelf text of an ELF file must give the ELF file's table, field by
+ * field (the text reader has a fast path for readelf's own layout): the
+ * golden objects' `ld -r`, and the test kernel's vmlinux against
+ * vmlinux.symtab.xz when that kernel is built (~/.cache/kpatch/testkernel).
  *
  * Usage: test-symtab-index [ROOT]   (PASS:/FAIL: lines; exit 1 on failure)
  */
 #include <gelf.h>
+#include <glob.h>
 #include <libgen.h>
 #include <search.h>
 #include <stdarg.h>
@@ -258,6 +263,48 @@ static void compare_symvers(const char *label, const char *path)
 	symvers_free(sv);
 }
 
+/* The text @txt and the ELF file @elf hold the same table, field by field. */
+static void compare_text_elf(const char *label, const char *txt, const char *elf)
+{
+	struct parent_symtab *t = parent_symtab_load(txt, false);
+	struct parent_symtab *e = parent_symtab_load(elf, false);
+	size_t i, bad = 0;
+	char msg[256];
+
+	for (i = 0; t && e && t->nr_syms == e->nr_syms && i < t->nr_syms; i++) {
+		const struct parent_sym *a = &t->syms[i], *b = &e->syms[i];
+
+		if (same_sym(a, b))
+			continue;
+		if (bad++ < 3)
+			describe("symbol", a->name, a, b);
+	}
+	snprintf(msg, sizeof(msg), "%s: the text reads as the ELF file (%zu symbols)", label,
+		 t ? t->nr_syms : 0);
+	check(msg, t && e && t->nr_syms == e->nr_syms && t->nr_syms > 0 && !bad &&
+	      same_files(t, e));
+	error_clear();
+	parent_symtab_free(t);
+	parent_symtab_free(e);
+}
+
+/* The test kernel's vmlinux, if built: its table is vmlinux.symtab.xz. */
+static void compare_test_kernel(const char *txt)
+{
+	const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char pattern[4096];
+	glob_t g;
+
+	snprintf(pattern, sizeof(pattern), "%s%s/kpatch/testkernel/6.1*/linux/vmlinux",
+		 cache ? cache : home ? home : "", cache ? "" : "/.cache");
+	if (glob(pattern, 0, NULL, &g) || !g.gl_pathc) {
+		printf("SKIP: vmlinux text against the ELF vmlinux: no test kernel built\n");
+		return;
+	}
+	compare_text_elf("vmlinux", txt, g.gl_pathv[g.gl_pathc - 1]);
+	globfree(&g);
+}
+
 /* Both fail on @path, with the same message. */
 static void compare_error(const char *file)
 {
@@ -317,6 +364,9 @@ int main(int argc, char **argv)
 		      false, 10);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		compare_error(bad[i]);
+	compare_text_elf("ld -r of the golden objects", path_in(tmpdir, "combined.txt"),
+			 path_in(tmpdir, "combined.o"));
+	compare_test_kernel(path_in(tmpdir, "vmlinux.txt"));
 	compare_symvers("kernel-6.1 Module.symvers",
 			path_in(root, "test-objects/kernel-6.1/Module.symvers"));
 	compare_symvers("common Module.symvers",
