@@ -57,6 +57,7 @@ class Patch:
         self.headers = headers.split()          # changed headers it includes
         self.subjects = [s for s in subjects.split(" | ") if s]
         self.cves = cves.split()
+        self.wide = 0       # with headers not tried: the .c files they reach
         self.outcome, self.detail, self.secs, self.with_headers = self.read(results)
 
     def read(self, results):
@@ -66,6 +67,8 @@ class Patch:
             return "notbuilt", "", "", False
         outcome, _rc, secs, hdr, why = (res[0] + [""] * 5)[:5]
         with_headers = hdr == "1"
+        wide = read_tsv(os.path.join(d, "wide"))
+        self.wide = int(wide[0][0]) if wide and wide[0][0].isdigit() else 0
         if outcome != "built":
             return outcome, why, secs, with_headers
         load = read_tsv(os.path.join(d, "load"))
@@ -113,6 +116,9 @@ def outcome_cell(p, reviews):
     if p.outcome == "nocompile":
         if p.with_headers:
             cell = label + " (nor with %s)" % ", ".join("`%s`" % h for h in p.headers)
+        elif p.wide:
+            cell = label + " (with %s not tried: %d .c files include them)" % (
+                ", ".join("`%s`" % h for h in p.headers), p.wide)
         else:
             cell = label + " (it includes no changed header)"
         cell += ": " + p.detail

@@ -31,7 +31,9 @@
 # Env: KP_JOBS (make jobs, default nproc), KPATCH_BIN_DIR (the tools, as for
 # kpatch-build), KP_REALWORLD_BATCH (livepatches per boot, default 40),
 # KP_QEMU_STALL (seconds without console output before a guest is called
-# hung, default 300).
+# hung, default 300), KP_REALWORLD_MAX_INCLUDERS (a patch that does not
+# compile alone is tried with its headers only when they reach at most this
+# many .c files, default 150).
 #
 # Cache, ${XDG_CACHE_HOME:-$HOME/.cache}/kpatch/realworld:
 #   debs/              linux-source-6.1 of both versions
@@ -62,6 +64,7 @@ bindir=${KPATCH_BIN_DIR:-$top/build}
 jobs=${KP_JOBS:-$(nproc)}
 batch_size=${KP_REALWORLD_BATCH:-40}
 stall=${KP_QEMU_STALL:-300}
+max_includers=${KP_REALWORLD_MAX_INCLUDERS:-150}
 subset=0
 only=
 fresh=0
@@ -369,6 +372,21 @@ classify()
 	esac
 }
 
+# is_wide DIR ID: the headers of ID reach more than $max_includers .c files
+# of the tree (kpatch-scan includers): the build with them would compile
+# each twice (hours), so it is not tried; DIR/wide says which and how many.
+is_wide()
+{
+	local dir=$1 id=$2 headers n
+
+	headers=$(awk -F'\t' -v id="$id" '$1 == id { print $7 }' "$corpus/index.tsv")
+	# shellcheck disable=SC2086  # a word list
+	n=$("$bindir/kpatch-scan" includers "$rw/src-$OLD/linux" $headers 2>/dev/null | wc -l)
+	[ "$n" -gt "$max_includers" ] || return 1
+	printf '%s\t%s\n' "$n" "$headers" >"$dir/wide"
+	return 0
+}
+
 # build_one ID NAME TARGET PATCH HPATCH: build a patch (the .c alone, then,
 # if it does not compile, with its headers) unless a result with the same
 # key is stored; writes DIR/result: outcome, rc, seconds, headers (0/1), why.
@@ -382,7 +400,7 @@ build_one()
 	rm -rf "$dir" && mkdir -p "$dir"
 	read -r rc secs < <(build_patch "$dir" "$name" "$patch")
 	outcome=$(classify "$rc" "$dir/build.out")
-	if [ "$outcome" = nocompile ] && [ -n "$hpatch" ]; then
+	if [ "$outcome" = nocompile ] && [ -n "$hpatch" ] && ! is_wide "$dir" "$id"; then
 		mv "$dir/build.out" "$dir/build-alone.out"
 		read -r rc t1 < <(build_patch "$dir" "$name" "$patch" "$hpatch")
 		secs=$(awk -v a="$secs" -v b="$t1" 'BEGIN { printf "%.1f", a + b }')
