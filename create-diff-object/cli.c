@@ -4,5 +4,8 @@
 
 int main(int argc, char **argv)
 {
+#ifndef __SANITIZE_ADDRESS__	/* sanitizer builds free all, so that leaks show */
+	cdo_exit_without_freeing();
+#endif
 	return cdo_main(argc, argv);
 }
