@@ -23,7 +23,9 @@
  * costs tens of microseconds on virtual machines) was most of a run; the
  * mapped file costs next to nothing.  Both ways share every line of the
  * parsing, so they fail on the same input with the same message, and the
- * unit tests check that they answer every lookup alike.
+ * unit tests check that they answer every lookup alike.  The text is read
+ * where it lies (never copied, never written), readelf's own layout at
+ * fixed columns; any other line by a general tokenizer.
  */
 #include "symtab.h"
 
@@ -56,7 +58,8 @@ struct parent_source {
 	const char *strtab;		/* ELF: its string table (NUL-terminated) */
 	bool is_elf64;			/* symdata holds native Elf64_Sym */
 	struct elf_strpool *pool;	/* names copied out of the text, looked-up entries */
-	char *line;			/* text: copy of the line being parsed */
+	char *line;			/* text: copy of the header, or of a last line
+					 * that no newline ends */
 	size_t line_cap;		/* bytes allocated for line */
 	uint32_t *heads;		/* index: per bucket, 1 + first symbol, 0 none */
 	size_t nr_heads;		/* entries of heads[] (about one per 2 symbols) */

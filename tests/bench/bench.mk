@@ -3,7 +3,7 @@
 # tests/bench/bench.mk - what the benchmark needs, included by the top-level
 # Makefile (`make bench` runs tests/bench/run.sh, which makes bench-build).
 #
-#   build-bench/runstat                wall time + peak RSS of a command
+#   build-bench/runstat                wall and CPU time, peak RSS, page faults of a command
 #   build-bench/gen/N/{ORIG,PATCHED}.o N generated functions (BENCH_SIZES),
 #                                      compiled like kernel code
 # Generated objects are cached: only a change of the generator or of the

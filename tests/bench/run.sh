@@ -3,8 +3,18 @@
 #
 # tests/bench/run.sh - how fast create-diff-object is, and how it grows.
 #
-# Prints a table of wall time and peak memory (best of $KP_BENCH_RUNS runs,
-# default 3) of build/create-diff-object on:
+# Prints a table of build/create-diff-object runs, each the median of
+# $KP_BENCH_RUNS runs (default 15): wall time, CPU time (user + system),
+# minor page faults, peak memory, and where the wall time goes, from the
+# differ's own --timing (KPATCH_TIMING=1) phases: "start" is exec, the
+# dynamic linker and exit (the wall time minus the differ's total), then
+# read (ORIG.o, PATCHED.o), symtab (PARENT-SYMTAB, MODULE.SYMVERS), diff,
+# output, write and free.  Cases:
+#   fork     the golden case kernel-6.1/big-object-fork (kernel/fork.o, 94 KB)
+#            with the whole vmlinux symbol table as the parent: as readelf
+#            text (vmlinux.symtab.xz), as the test kernel's ELF vmlinux (when
+#            built) and as Debian's 6.1 vmlinux with DWARF (when distro mode
+#            has fetched one: another build, so it times the lookups only)
 #   kernel   the 5 largest C objects of the test kernel, recompiled with
 #            -ffunction-sections -fdata-sections, and again with a one-line
 #            change in one function; parent: the tree's vmlinux and
@@ -12,14 +22,19 @@
 #   gen-N    generated objects of N small functions (tests/bench/gen-funcs.py,
 #            BENCH_SIZES in bench.mk); parent: the ORIG object itself
 # then the growth from the smallest to the largest generated object, flagged
-# "quadratic?" when the time ratio exceeds 8 for a 5x larger input, and
-# kpatch-build's stage timings with a cold and a warm cache, in custom mode
-# (the test kernel) and in distro mode (Debian's 6.1 kernel).
+# "quadratic?" when the time ratio exceeds 8 for a 5x larger input, the
+# machine's load while measuring, and kpatch-build's stage timings with a
+# cold and a warm cache, in custom mode (the test kernel) and in distro mode
+# (Debian's 6.1 kernel).
 #
 # Objects are cached in build-bench/.  Env:
 #   KP_BENCH_TREE=DIR          the kernel tree (default: the newest built test kernel)
 #   KP_BENCH_KERNEL_OBJS=N     how many kernel objects (default 5; 0 skips them)
-#   KP_BENCH_RUNS=N            runs per measurement (default 3)
+#   KP_BENCH_RUNS=N            runs per measurement (default 15; the median is shown)
+#   KP_BENCH_CDO=PATH          the differ to time (default build/create-diff-object)
+#   KP_BENCH_INSTR=1           also count the instructions of each fork case
+#                              (callgrind; slow)
+#   KP_BENCH_ONLY=differ       the differ's cases only (no kpatch-build stages)
 #   KP_BENCH_PROFILE=1         profile the slowest case (perf, else callgrind)
 #   KP_BENCH_KPATCH_BUILD=auto|cold|warm|0
 #                              auto (default): kpatch-build with an empty cache
@@ -37,10 +52,10 @@ cd "$top" || exit 1
 # shellcheck source=SCRIPTDIR/../../scripts/lib/common.sh
 . scripts/lib/common.sh
 
-cdo=$top/build/create-diff-object
+cdo=${KP_BENCH_CDO:-$top/build/create-diff-object}
 bb=$top/build-bench
 runstat=$bb/runstat
-runs=${KP_BENCH_RUNS:-3}
+runs=${KP_BENCH_RUNS:-15}
 nr_kernel_objs=${KP_BENCH_KERNEL_OBJS:-5}
 kernel_target_s=0.5
 
@@ -49,14 +64,19 @@ trap 'rm -rf "$work"' EXIT
 
 # Results, one row per case (filled by measure).
 rows=()
+phase_rows=()
 declare -A time_of rss_of
 
 say() { printf '%s\n' "$*"; }
 
 build_tools()
 {
+	local targets=(bench-build)
+
+	# KP_BENCH_CDO names a differ built elsewhere: build/ is left alone.
+	[ -n "${KP_BENCH_CDO:-}" ] || targets=(all bench-build)
 	say "building the tools and the generated objects (cached in build-bench/)..."
-	if ! make -s all bench-build BENCH_SIZES="$(bench_sizes)" >"$work/build.log" 2>&1; then
+	if ! make -s "${targets[@]}" BENCH_SIZES="$(bench_sizes)" >"$work/build.log" 2>&1; then
 		tail -n 30 "$work/build.log"
 		say "FAIL bench/build: make all bench-build failed"
 		exit 1
@@ -69,46 +89,88 @@ count_funcs()
 	readelf -sW "$1" 2>/dev/null | awk '$4 == "FUNC" && $7 != "UND" { n++ } END { print n + 0 }'
 }
 
+# The median of the numbers on stdin (one a line).
+median()
+{
+	sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'
+}
+
+# The phases of the differ's "timing:" line on stderr file $1, as
+# "read 0.41 symtab 2.10 ... total 6.02" (milliseconds).
+timing_phases()
+{
+	sed -n 's/^create-diff-object: timing: //p' "$1" | tr ',' '\n' |
+		awk '$1 != "" { printf "%s %s ", $1, $2 } END { print "" }'
+}
+
 # measure LABEL ORIG PATCHED PARENT-NAME PARENT-SYMTAB SYMVERS
-# Runs the differ $runs times; keeps the best wall time and its peak RSS.
+# Runs the differ $runs times with KPATCH_TIMING=1; keeps the median of each
+# figure (wall, CPU, faults, peak memory, every phase).
 measure()
 {
 	local label=$1 orig=$2 patched=$3 parent=$4 symtab=$5 symvers=$6
-	local i t m rc best_t='' best_m='' last_rc='' note=''
+	local i t m rc u sy f last_rc='' note='' col
+	local -A med
 
+	: >"$work/runs"
 	for ((i = 0; i < runs; i++)); do
-		"$runstat" "$work/stat" "$cdo" "$orig" "$patched" "$parent" "$symtab" \
-			"$symvers" bench_patch "$work/out.o" >"$work/cdo.out" 2>"$work/cdo.err"
-		read -r t m rc <"$work/stat"
+		KPATCH_TIMING=1 "$runstat" "$work/stat" "$cdo" "$orig" "$patched" "$parent" \
+			"$symtab" "$symvers" bench_patch "$work/out.o" >"$work/cdo.out" 2>"$work/cdo.err"
+		read -r t m rc u sy f <"$work/stat"
 		last_rc=$rc
-		if [ -z "$best_t" ] || awk -v a="$t" -v b="$best_t" 'BEGIN { exit !(a < b) }'; then
-			best_t=$t
-			best_m=$m
-		fi
+		printf 'wall %s cpu %s faults %s rss %s %s\n' "$(awk -v t="$t" 'BEGIN { print t * 1000 }')" \
+			"$(awk -v u="$u" -v s="$sy" 'BEGIN { print (u + s) * 1000 }')" "$f" "$m" \
+			"$(timing_phases "$work/cdo.err")" >>"$work/runs"
 	done
 	rm -f "$work/out.o"
+	for col in wall cpu faults rss read symtab diff output write free total; do
+		med[$col]=$(awk -v c="$col" '{ for (i = 1; i < NF; i += 2) if ($i == c) print $(i + 1) }' \
+			"$work/runs" | median)
+	done
+	med[start]=$(awk '{ for (i = 1; i < NF; i += 2) { if ($i == "wall") w = $(i + 1); if ($i == "total") t = $(i + 1) } print w - t }' \
+		"$work/runs" | median)
 	case $last_rc in
 	0) ;;
 	3) note="no change" ;;
 	2) note="refused: $(sed -n 's/^create-diff-object: error: //p' "$work/cdo.err" | head -n 1)" ;;
-	*) note="ERROR: $(head -n 1 "$work/cdo.err")" ;;
+	*) note="ERROR: $(grep -v ': timing: ' "$work/cdo.err" | head -n 1)" ;;
 	esac
 	if [ "${label%%:*}" = kernel ] &&
-		awk -v a="$best_t" -v b="$kernel_target_s" 'BEGIN { exit !(a > b) }'; then
+		awk -v a="${med[wall]}" -v b="$kernel_target_s" 'BEGIN { exit !(a > b * 1000) }'; then
 		note="SLOW (> ${kernel_target_s} s) $note"
 	fi
-	time_of[$label]=$best_t
-	rss_of[$label]=$best_m
-	rows+=("$(printf '%-44s %8d %7d %4s %9.3f %9.1f  %s' "$label" \
+	time_of[$label]=$(awk -v w="${med[wall]}" 'BEGIN { print w / 1000 }')
+	rss_of[$label]=${med[rss]}
+	rows+=("$(printf '%-40s %6d %6d %4s %8.1f %7.1f %6d %7.1f  %s' "$label" \
 		$(( $(stat -c %s "$orig") / 1024 )) "$(count_funcs "$orig")" "$last_rc" \
-		"$best_t" "$(awk -v k="$best_m" 'BEGIN { print k / 1024 }')" "$note")")
+		"${med[wall]}" "${med[cpu]}" "${med[faults]}" \
+		"$(awk -v k="${med[rss]}" 'BEGIN { print k / 1024 }')" "$note")")
+	phase_rows+=("$(printf '%-40s %7.1f %7.1f %7.1f %7.1f %7.1f %7.1f %7.1f' "$label" \
+		"${med[start]}" "${med[read]}" "${med[symtab]}" "${med[diff]}" "${med[output]}" \
+		"${med[write]}" "${med[free]}")")
 }
 
 print_table()
 {
 	say ""
-	printf '%-44s %8s %7s %4s %9s %9s  %s\n' case "size KiB" funcs exit "time s" "peak MiB" note
+	say "create-diff-object ($cdo), median of $runs runs each:"
+	printf '%-40s %6s %6s %4s %8s %7s %6s %7s  %s\n' case KiB funcs exit "wall ms" "cpu ms" \
+		faults "RSS MiB" note
 	printf '%s\n' "${rows[@]}"
+	say ""
+	say "where the wall time goes (median ms; start = exec, dynamic linking and exit):"
+	printf '%-40s %7s %7s %7s %7s %7s %7s %7s\n' case start read symtab diff output write free
+	printf '%s\n' "${phase_rows[@]}"
+}
+
+# The machine's load average and what else is running, for the record.
+print_load()
+{
+	say ""
+	say "load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs);" \
+		"busiest other processes:"
+	ps -eo pcpu=,comm= --sort=-pcpu 2>/dev/null | awk '$1 > 5 { printf "    %5.1f%% %s\n", $1, $2 }' |
+		head -n 5
 }
 
 # ----------------------------------------------------------------------
@@ -283,6 +345,65 @@ prepare_kernel_pair()
 		{ msg "$rel: no function to change in its own source; taking the next object"; return 1; }
 }
 
+# The golden fork.o pair with the whole vmlinux table as the parent, in
+# each form there is: readelf text, the test kernel's ELF, Debian's ELF with
+# DWARF (newest under $KP_CACHE/distro/).
+bench_fork()
+{
+	local d=test-objects/kernel-6.1/big-object-fork k=test-objects/kernel-6.1 tree debian
+
+	[ -f "$d/ORIG.o" ] || return 0
+	fork_cases=()
+	xz -dc "$k/vmlinux.symtab.xz" >"$work/vmlinux.symtab" || return 0
+	fork_case "fork.o, vmlinux readelf text" "$work/vmlinux.symtab"
+	tree=$(find_tree)
+	if [ -n "$tree" ] && [ -f "$tree/vmlinux" ]; then
+		fork_case "fork.o, test kernel's vmlinux (ELF)" "$tree/vmlinux"
+	else
+		say "SKIP fork.o with the ELF vmlinux: no built test kernel"
+	fi
+	debian=$(ls -t "$KP_CACHE"/distro/*/vmlinux 2>/dev/null | head -n 1)
+	if [ -n "$debian" ]; then
+		fork_case "fork.o, Debian vmlinux (ELF, DWARF)" "$debian"
+		say "  (Debian vmlinux: $debian)"
+	else
+		say "SKIP fork.o with Debian's vmlinux: none under $KP_CACHE/distro (distro mode fetches one)"
+	fi
+}
+
+# fork_case LABEL SYMTAB: measure the fork.o pair against parent SYMTAB.
+fork_case()
+{
+	local d=test-objects/kernel-6.1/big-object-fork
+
+	measure "$1" "$d/ORIG.o" "$d/PATCHED.o" vmlinux "$2" test-objects/kernel-6.1/Module.symvers
+	fork_cases+=("$1"$'\t'"$2")
+}
+
+# KP_BENCH_INSTR=1: instructions of each fork case (callgrind: the same on
+# any load), the differ's start-up included.
+print_fork_instructions()
+{
+	local c label symtab n d=test-objects/kernel-6.1/big-object-fork
+
+	[ "${KP_BENCH_INSTR:-0}" = 1 ] && [ ${#fork_cases[@]} -gt 0 ] || return 0
+	if ! command -v valgrind >/dev/null; then
+		say "SKIP instruction counts: valgrind is not installed"
+		return 0
+	fi
+	say ""
+	say "instructions (callgrind, whole process):"
+	for c in "${fork_cases[@]}"; do
+		label=${c%%$'\t'*}
+		symtab=${c#*$'\t'}
+		n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$cdo" "$d/ORIG.o" \
+			"$d/PATCHED.o" vmlinux "$symtab" test-objects/kernel-6.1/Module.symvers \
+			bench_patch "$work/out.o" 2>&1 >/dev/null | sed -n 's/.*Collected : //p')
+		printf '  %-40s %12s\n' "$label" "${n:-?}"
+	done
+	rm -f "$work/out.o"
+}
+
 bench_kernel()
 {
 	local tree rel dir done_objs=0
@@ -334,6 +455,14 @@ profile_case()
 	gen-*)
 		dir=$bb/gen/${label#gen-}
 		orig=$dir/ORIG.o patched=$dir/PATCHED.o symtab=$dir/ORIG.o symvers=$bb/bench.symvers
+		;;
+	fork.o*)
+		local c
+		for c in "${fork_cases[@]}"; do
+			[ "${c%%$'\t'*}" = "$label" ] && symtab=${c#*$'\t'}
+		done
+		dir=test-objects/kernel-6.1/big-object-fork
+		orig=$dir/ORIG.o patched=$dir/PATCHED.o symvers=test-objects/kernel-6.1/Module.symvers
 		;;
 	kernel:*)
 		tree=$(find_tree)
@@ -553,13 +682,18 @@ bench_distro()
 # ----------------------------------------------------------------------
 
 KP_CACHE=${KP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kpatch}
+fork_cases=()
 build_tools
 write_bench_symvers
+bench_fork
 bench_kernel
 bench_generated
 print_table
 print_growth
+print_load
+print_fork_instructions
 profile_slowest
+[ "${KP_BENCH_ONLY:-}" = differ ] && exit 0
 bench_kpatch_build
 bench_distro
 exit 0

@@ -4,9 +4,11 @@
  *
  *   runstat OUTFILE COMMAND [ARG...]
  *
- * Writes "<seconds> <peak RSS in KiB> <exit status>" to OUTFILE (like
- * /usr/bin/time -f '%e %M', which may not be installed) and returns the
- * command's exit status.  The command's own output passes through.
+ * Writes "<seconds> <peak RSS in KiB> <exit status> <user seconds>
+ * <system seconds> <minor page faults>" to OUTFILE (like /usr/bin/time -f
+ * '%e %M %x %U %S %R', which may not be installed; the wall time to the
+ * microsecond) and returns the command's exit status.  The command's own
+ * output passes through.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -72,7 +74,9 @@ int main(int argc, char **argv)
 		perror("runstat: cannot write the result");
 		return 255;
 	}
-	fprintf(out, "%.3f %ld %d\n", wall, ru.ru_maxrss, status);
+	fprintf(out, "%.6f %ld %d %.6f %.6f %ld\n", wall, ru.ru_maxrss, status,
+		(double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+		(double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6, ru.ru_minflt);
 	if (fclose(out)) {
 		perror("runstat: cannot write the result");
 		return 255;
