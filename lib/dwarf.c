@@ -29,13 +29,18 @@
 
 #include "log.h"
 
-/* Does the ELF file have DWARF (plain or compressed) at all? */
+/*
+ * Does the ELF file have DWARF (plain or compressed) at all?  0 and *@has
+ * set, 1 when it is not an ELF file (a readelf text: nothing mapped, no
+ * error recorded), -1 with an error recorded.
+ */
 static int has_debug_info(const char *path, bool *has)
 {
+	unsigned char magic[SELFMAG];
 	size_t shstrndx;
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
-	Elf *elf;
+	Elf *elf = NULL;
 	int fd, ret = -1;
 
 	*has = false;
@@ -44,13 +49,17 @@ static int has_debug_info(const char *path, bool *has)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return error_sys(path, "cannot open");
+	if (pread(fd, magic, SELFMAG, 0) != SELFMAG || memcmp(magic, ELFMAG, SELFMAG)) {
+		ret = 1;
+		goto out;
+	}
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf) {
 		error_elf(path, "cannot open as ELF");
 		goto out;
 	}
 	if (elf_kind(elf) != ELF_K_ELF) {
-		error_obj(path, "not an ELF file");
+		ret = 1;
 		goto out;
 	}
 	if (elf_getshdrstrndx(elf, &shstrndx)) {
@@ -155,6 +164,7 @@ struct dwarf_answer {
 struct dwarf_cache {
 	char *path;			/* as given; NULL: nothing cached */
 	struct stat st;			/* its identity then (device, inode, size, mtime) */
+	bool is_elf;			/* it is an ELF file */
 	bool has_dwarf;			/* it has .debug_info */
 	Dwfl *dwfl;			/* open for DWARF once a struct was looked up */
 	Dwarf *dw;			/* its DWARF */
@@ -188,18 +198,22 @@ static int cache_file(const char *path)
 {
 	struct stat st;
 	bool has;
+	int ret;
 
 	if (stat(path, &st))
 		return error_sys(path, "cannot open");
+
 	if (cache.path && !strcmp(cache.path, path) && is_same_file(&cache.st, &st))
 		return 0;
 	dwarf_forget();
-	if (has_debug_info(path, &has))
+	ret = has_debug_info(path, &has);
+	if (ret < 0)
 		return -1;
 	cache.path = strdup(path);
 	if (!cache.path)
 		return error_sys(path, "cannot allocate");
 	cache.st = st;
+	cache.is_elf = ret == 0;
 	cache.has_dwarf = has;
 	return 0;
 }
@@ -269,6 +283,8 @@ int dwarf_struct_size(const char *path, const char *struct_name, size_t *size)
 
 	if (cache_file(path))
 		return -1;
+	if (!cache.is_elf)
+		return error_obj(path, "not an ELF file");
 	if (!cache.has_dwarf)
 		return 1;
 	known = find_answer(struct_name);
