@@ -381,7 +381,7 @@ is_wide()
 
 	headers=$(awk -F'\t' -v id="$id" '$1 == id { print $7 }' "$corpus/index.tsv")
 	# shellcheck disable=SC2086  # a word list
-	n=$("$bindir/kpatch-scan" includers "$rw/src-$OLD/linux" $headers 2>/dev/null | wc -l)
+	n=$("$bindir/kpatch-scan" includers "$rw/src-$NEW/linux" $headers 2>/dev/null | wc -l)
 	[ "$n" -gt "$max_includers" ] || return 1
 	printf '%s\t%s\n' "$n" "$headers" >"$dir/wide"
 	return 0
