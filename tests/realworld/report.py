@@ -11,7 +11,8 @@ or the IDs given), outcome being one of
     loadfail     built, but the guest did not load it cleanly
     unloaded     built, not loaded yet
     refused      kpatch-build refused it (exit 2)
-    nocompile    the patched file does not compile (alone, then with headers)
+    nocompile    the patched file does not compile (alone, then with headers),
+                 or needs a symbol another file of the delta adds
     nochange     no functional change
     failed       a tool or a build failed (exit 3, 1, ...)
     notbuilt     not built yet
@@ -113,14 +114,16 @@ def pct(n, d):
 
 def outcome_cell(p, reviews):
     label = LABELS[p.outcome]
-    if p.outcome == "nocompile":
+    if p.outcome == "nocompile" and p.detail.startswith("needs "):
+        cell = label + " (it links to what another file of the delta adds): " + p.detail
+    elif p.outcome == "nocompile":
         if p.with_headers:
             cell = label + " (nor with %s)" % ", ".join("`%s`" % h for h in p.headers)
         elif p.wide:
             cell = label + " (with %s not tried: %d .c files include them)" % (
                 ", ".join("`%s`" % h for h in p.headers), p.wide)
         else:
-            cell = label + " (it includes no changed header)"
+            cell = label + " (no changed header it includes declares what it uses)"
         cell += ": " + p.detail
     elif p.outcome == "loaded":
         cell = label

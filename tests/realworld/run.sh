@@ -314,8 +314,9 @@ refresh_whys()
 		[ -f "$d/result" ] && [ -f "$d/build.out" ] || continue
 		IFS=$'\t' read -r outcome rc secs hdr why <"$d/result"
 		[ "$outcome" = built ] && continue
-		outcome=$(classify "$rc" "$d/build.out")
-		why=$(why_line "$d/build.out")
+		d=${d%/}
+		outcome=$(classify "$rc" "$d/build.out" "${d##*/}")
+		why=$(needs_other_file "$d/build.out" "${d##*/}") || why=$(why_line "$d/build.out")
 		printf '%s\t%s\t%s\t%s\t%s\n' "$outcome" "$rc" "$secs" "$hdr" "$why" >"$d/result"
 	done
 }
@@ -350,10 +351,29 @@ build_patch()
 	printf '%s %s\n' "$rc" "$(elapsed "$t0")"
 }
 
-# classify RC OUT: the outcome of a build:
+# needs_other_file OUT ID: when the module does not link because a symbol
+# is missing that another patch of the corpus adds (defines or exports),
+# print "needs SYM, which the delta adds in FILE".
+needs_other_file()
+{
+	local sym f
+
+	sym=$(sed -n 's/^ *create-klp-module: error: [^ ]*: \([A-Za-z0-9_.]*\): undefined symbol.*/\1/p' "$1" | head -n1)
+	[ -n "$sym" ] || return 1
+	# a .c file of the delta first (where it is defined), then a header
+	f=$(grep -l -E "^\+.*\b$sym\b" "$corpus"/patches/*.patch 2>/dev/null |
+		grep -v "/$2\.\(headers\.\)\{0,1\}patch\$" |
+		awk '{ print (/\.headers\.patch$/ ? 1 : 0) "\t" $0 }' | sort -s -k1,1n | cut -f2 | head -n1)
+	[ -n "$f" ] || return 1
+	printf 'needs %s, which the delta adds in %s\n' "$sym" "$(sed -n '1s|^--- a/||p' "$f")"
+}
+
+# classify RC OUT [ID]: the outcome of a build:
 #   built      a module was written (the load decides)
 #   nochange   no functional change
-#   nocompile  the patched file does not compile (the compiler says so)
+#   nocompile  the patched file does not compile (the compiler says so), or
+#              the module does not link for want of a symbol that another
+#              patch of the delta adds
 #   refused    kpatch-build refused (exit 2)
 #   failed     anything else (a tool or a build failed)
 classify()
@@ -361,7 +381,11 @@ classify()
 	case $1 in
 	0) echo built ;;
 	4) echo nochange ;;
-	2) echo refused ;;
+	2) if [ -n "${3:-}" ] && needs_other_file "$2" "$3" >/dev/null; then
+		echo nocompile
+	   else
+		echo refused
+	   fi ;;
 	3) if grep -q '^kpatch-build: error: the patched units do not build' "$2" &&
 		grep -qE '^    [^ ]+:[0-9]+:[0-9]+: (fatal )?error: ' "$2"; then
 		echo nocompile
@@ -399,16 +423,18 @@ build_one()
 	is_reusable "$dir" "$key" && return 0
 	rm -rf "$dir" && mkdir -p "$dir"
 	read -r rc secs < <(build_patch "$dir" "$name" "$patch")
-	outcome=$(classify "$rc" "$dir/build.out")
-	if [ "$outcome" = nocompile ] && [ -n "$hpatch" ] && ! is_wide "$dir" "$id"; then
+	outcome=$(classify "$rc" "$dir/build.out" "$id")
+	if [ "$outcome" = nocompile ] && ! needs_other_file "$dir/build.out" "$id" >/dev/null && [ -n "$hpatch" ] && ! is_wide "$dir" "$id"; then
 		mv "$dir/build.out" "$dir/build-alone.out"
 		read -r rc t1 < <(build_patch "$dir" "$name" "$patch" "$hpatch")
 		secs=$(awk -v a="$secs" -v b="$t1" 'BEGIN { printf "%.1f", a + b }')
-		outcome=$(classify "$rc" "$dir/build.out")
+		outcome=$(classify "$rc" "$dir/build.out" "$id")
 		hdr=1
 	fi
 	why=
 	[ "$outcome" = built ] || [ "$outcome" = nochange ] || why=$(why_line "$dir/build.out")
+	[ "$outcome" = nocompile ] && needs_other_file "$dir/build.out" "$id" >/dev/null &&
+		why=$(needs_other_file "$dir/build.out" "$id")
 	[ "$outcome" = nochange ] && why=$(why_line "$dir/build.out")
 	printf '%s\t%s\t%s\t%s\t%s\n' "$outcome" "$rc" "$secs" "$hdr" "$why" >"$dir/result"
 	printf '%s\n' "$key" >"$dir/key"
