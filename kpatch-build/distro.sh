@@ -9,8 +9,9 @@
 #
 #   linux-image-ABI-unsigned   vmlinuz and the modules (parents of module patches)
 #   linux-headers-ABI          the .config and Module.symvers of Debian's build
-#   linux-image-ABI-dbg        vmlinux with symbols (only that file is taken out,
-#                              and the debug files of modules when needed)
+#   linux-image-ABI-dbg        vmlinux with symbols (only that file is taken out),
+#                              and, once a module is patched, the units and
+#                              symbols of every module (one pass)
 #   linux-source-X.Y=VERSION   the source (/usr/src's when its version matches)
 #   gcc-N                      the compiler named in the kernel's config
 #
@@ -28,7 +29,9 @@
 #   ABI_VERSION/image/            the unsigned image package, unpacked
 #   ABI_VERSION/vmlinux           vmlinux with symbols
 #   ABI_VERSION/units/            compile units of vmlinux and of modules
-#   ABI_VERSION/dbg/              debug files of the modules patched so far
+#   ABI_VERSION/dbg-all/          every module's symbols with FILE symbols
+#                                 (its debug file without the debug sections)
+#   ABI_VERSION/dbg/              those of the modules patched so far, checked
 #   ABI_VERSION/tree-KEY/linux    the prepared source tree (KEY: the source)
 #   ABI_VERSION/tree-KEY/state    what restore needs (as in the full build)
 
@@ -396,15 +399,64 @@ target_module_file()
 	printf '%s\n' "$out"
 }
 
+# What each module's debug file in the -dbg package gives, taken in one
+# pass over the package (run once per target, when a patch first touches a
+# module): for every module M, the .c files it is built from
+# ($dc/units/modules/M.units, read by kpatch-scan from its DWARF) and its
+# symbol table with the FILE symbols ($dc/dbg-all/M: the debug file without
+# its debug sections, ~5% of its size).  One pass costs about what taking a
+# single file out of the package costs (the package is one xz stream): a
+# few minutes for all of Debian's ~4000 modules, then nothing for any later
+# patch, whatever module it touches.
+index_module_debug_files()
+{
+	local deb prefix=./usr/lib/debug/lib/modules/$abi/kernel tmp n
+
+	[ -f "$dc/dbg-all/.complete" ] && return 0
+	deb=$(fetch_deb "linux-image-$abi-dbg" "$kver") || exit
+	msg "reading the compile units and symbols of every module from ${deb##*/} (once for $abi)"
+	tmp=$work/dbg-member
+	mkdir -p "$tmp" "$dc/units/modules" "$dc/dbg-all" || fail $E_BUILD "cannot write to $dc"
+	KP_DBG_PREFIX=$prefix KP_DBG_UNITS=$dc/units/modules KP_DBG_ALL=$dc/dbg-all \
+	KP_DBG_TMP=$tmp KP_DBG_SCAN=$kpatch_scan KP_DBG_MEMBER=$index_member_script \
+		run bash -c 'dpkg-deb --fsys-tarfile "$1" |
+			tar -x --wildcards "$2/*.ko" --to-command="bash -c \"\$KP_DBG_MEMBER\""' \
+			_ "$deb" "$prefix" ||
+		{ show_log_tail 5; fail $E_BUILD "cannot read the modules' debug files of $deb"; }
+	rm -rf "$tmp"
+	n=$(find "$dc/dbg-all" -name '*.ko' | wc -l)
+	[ "$n" -gt 0 ] || fail $E_BUILD "$deb holds no debug file of a module below $prefix"
+	touch "$dc/dbg-all/.complete"
+}
+
+# The work of index_module_debug_files for one member of the package, run
+# by tar (--to-command) with the member's contents on stdin: the units and
+# the stripped symbol table, each written under a temporary name first.
+# Already cached (an earlier, interrupted pass) means skipped.
+index_member_script='
+set -o pipefail
+m=${TAR_FILENAME#"$KP_DBG_PREFIX"/}
+u=$KP_DBG_UNITS/$m.units
+s=$KP_DBG_ALL/$m
+if [ -f "$u" ] && [ -f "$s" ]; then cat >/dev/null; exit 0; fi
+cat >"$KP_DBG_TMP/member" || exit 1
+mkdir -p "${u%/*}" "${s%/*}" || exit 1
+if ! [ -f "$u" ]; then
+	"$KP_DBG_SCAN" units "$KP_DBG_TMP/member" | cut -f2 | sort -u >"$u.tmp" &&
+		mv "$u.tmp" "$u" || { echo "kpatch-scan units fails on $m" >&2; exit 1; }
+fi
+objcopy --strip-debug --keep-file-symbols "$KP_DBG_TMP/member" "$s.tmp" &&
+	mv "$s.tmp" "$s" || { echo "objcopy fails on $m" >&2; exit 1; }
+'
+
 # module_units UNIT...: for units not in vmlinux, write "unit<TAB>module.ko"
 # lines (module.ko relative to kernel/) for those a module is built from.
 # The modules that may hold a unit are those of its folder and of the
-# folders above it; their debug files come out of the -dbg package in one
-# pass, and the unit lists read from them are cached.
+# folders above it; their unit lists come from index_module_debug_files (a
+# module the -dbg package has no debug file of has none: it holds no unit).
 module_units()
 {
-	local u d m prefix=./usr/lib/debug/lib/modules/$abi/kernel
-	local need=() deb dbgdir
+	local u d m
 	declare -A by_dir=() want=() in_module=()
 
 	while IFS= read -r m; do
@@ -420,29 +472,14 @@ module_units()
 			d=${d%/*}
 		done
 	done
-	mkdir -p "$dc/units/modules"
 	for m in "${!want[@]}"; do
-		[ -f "$dc/units/modules/$m.units" ] || need+=("$m")
+		[ -f "$dc/units/modules/$m.units" ] || { index_module_debug_files; break; }
 	done
-	if [ ${#need[@]} -gt 0 ]; then
-		deb=$(fetch_deb "linux-image-$abi-dbg" "$kver") || exit
-		dbgdir=$work/dbg
-		msg "reading the compile units of ${#need[@]} module(s) from ${deb##*/}"
-		deb_extract "$deb" "$dbgdir" "${need[@]/#/$prefix/}" ||
-			{ show_log_tail 5; fail $E_BUILD "cannot take the debug files of ${need[*]} out of $deb"; }
-		for m in "${need[@]}"; do
-			mkdir -p "$dc/units/modules/${m%/*}"
-			"$kpatch_scan" units "$dbgdir/$prefix/$m" 2>>"$log" | cut -f2 | sort -u \
-				>"$dc/units/modules/$m.units.tmp" ||
-				fail $E_BUILD "cannot read the compile units of $m (kpatch-scan units)"
-			mv "$dc/units/modules/$m.units.tmp" "$dc/units/modules/$m.units"
-		done
-		# the parents' debug files stay for cache_module_debug_files
-	fi
 	for u in "$@"; do
 		in_module[$u]=1
 	done
 	for m in "${!want[@]}"; do
+		[ -f "$dc/units/modules/$m.units" ] || continue
 		while IFS= read -r u; do
 			[ -n "${in_module[$u]:-}" ] && printf '%s\t%s\n' "$u" "$m"
 		done <"$dc/units/modules/$m.units"
@@ -457,33 +494,24 @@ symbol_list()
 		awk '$1 ~ /^[0-9]+:$/ && $4 != "FILE" && $4 != "SECTION" { print $8, $4, $5, $2, $3 }'
 }
 
-# cache_module_debug_files M...: the debug files of the target's modules M
-# (paths below kernel/) into $dc/dbg/M: those module_units took out of the
-# -dbg package this run are in $work/dbg, the others are taken out of it
-# in one pass.  A debug file is kept only when its symbols are the
-# module's, in the same order (livepatch positions of same-named locals
-# count in that order); else, or when the package has no debug file for
-# M, the marker $dc/dbg/M.none says to use the module itself.
+# cache_module_debug_files M...: the symbol tables of the target's
+# modules M (paths below kernel/) into $dc/dbg/M, from what
+# index_module_debug_files took out of the -dbg package.  One is kept only
+# when its symbols are the module's, in the same order (livepatch positions
+# of same-named locals count in that order); else, or when the package has
+# no debug file for M, the marker $dc/dbg/M.none says to use the module
+# itself.
 cache_module_debug_files()
 {
-	local prefix=./usr/lib/debug/lib/modules/$abi/kernel m need=() deb from
+	local m need=() from
 
 	for m in "$@"; do
 		[ -f "$dc/dbg/$m" ] || [ -f "$dc/dbg/$m.none" ] || need+=("$m")
 	done
 	[ ${#need[@]} -gt 0 ] || return 0
-	local missing=()
+	index_module_debug_files
 	for m in "${need[@]}"; do
-		[ -f "$work/dbg/$prefix/$m" ] || missing+=("$m")
-	done
-	if [ ${#missing[@]} -gt 0 ]; then
-		deb=$(fetch_deb "linux-image-$abi-dbg" "$kver") || exit
-		msg "taking the debug files of ${#missing[@]} module(s) out of ${deb##*/}"
-		# a member the package lacks is reported, the others are taken
-		deb_extract "$deb" "$work/dbg" "${missing[@]/#/$prefix/}"
-	fi
-	for m in "${need[@]}"; do
-		from=$work/dbg/$prefix/$m
+		from=$dc/dbg-all/$m
 		mkdir -p "$dc/dbg/${m%/*}" || fail $E_BUILD "cannot create $dc/dbg"
 		if ! [ -f "$from" ]; then
 			warn "no debug file of $m in the -dbg package: its locals are found by name only"
@@ -493,11 +521,10 @@ cache_module_debug_files()
 			touch "$dc/dbg/$m.none"
 		else
 			# a rename inside the cache folder: never a partial file
-			cp "$from" "$dc/dbg/$m.tmp" && mv -f "$dc/dbg/$m.tmp" "$dc/dbg/$m" ||
-				fail $E_BUILD "cannot write $dc/dbg/$m"
+			{ ln -f "$from" "$dc/dbg/$m.tmp" 2>/dev/null || cp "$from" "$dc/dbg/$m.tmp"; } &&
+				mv -f "$dc/dbg/$m.tmp" "$dc/dbg/$m" || fail $E_BUILD "cannot write $dc/dbg/$m"
 		fi
 	done
-	rm -rf "$work/dbg"
 }
 
 # The parent symbols of the target's module M: its debug file (FILE
