@@ -549,17 +549,44 @@ out:
 	return ret;
 }
 
-/* Refuse jump labels and static calls whose key lives in the parent module. */
+/* Is @name the key of a tracepoint (its jump label is off until traced)? */
+static bool is_tracepoint_key(const char *name)
+{
+	return !strncmp(name, "__tracepoint_", 13);
+}
+
+/* Is @name a dynamic-debug descriptor (gcc's or clang's name; the key is in it)? */
+static bool is_dyndbg_key(const char *name)
+{
+	return strstr(name, "__UNIQUE_ID_ddebug") != NULL;
+}
+
+/*
+ * Decide an entry of a jump-label or static-call table of a module patch
+ * whose key lives in the parent module: the module sets its own jump labels
+ * and static calls (a module notifier) before livepatch relocates the key,
+ * so such an entry cannot go into the patch module.  Without it the site
+ * keeps the code it was compiled with, which is safe in three cases, as
+ * upstream kpatch-build also judges: a static call site calls through its
+ * trampoline, which the module keeps current (a call is a call); a
+ * tracepoint's jump label stays at its default, off (the patched function
+ * does not emit that trace event); a pr_debug site stays at its compiled
+ * default.  Any other static key would freeze a branch the running kernel
+ * may have switched: refused.  0 keep, 1 drop (warned), -1 refused.
+ */
 static int check_entry_keys(struct diff_ctx *ctx, struct special_table *t, uint64_t off)
 {
+	const char *func = t->entries[off / t->size].func->name;
 	const struct elf_reloc *r;
 	struct elf_symbol *key;
+	bool is_jump;
 	int64_t add;
 	uint64_t at;
 
 	if (!ctx->parent_is_module)
 		return 0;
-	if (!strcmp(t->sec->name, "__jump_table"))
+	is_jump = !strcmp(t->sec->name, "__jump_table");
+	if (is_jump)
 		at = off + t->size - 8;	/* the key is last (relative and absolute layouts) */
 	else if (!strcmp(t->sec->name, ".static_call_sites"))
 		at = off + 4;
@@ -573,9 +600,23 @@ static int check_entry_keys(struct diff_ctx *ctx, struct special_table *t, uint6
 		return 0;	/* a new key of the patch itself */
 	if (is_undef_sym(key) && !parent_find_global(ctx->parent, key->name))
 		return 0;	/* a key of vmlinux or another module */
-	return refuse_at(ctx->orig_name, t->entries[off / t->size].func->name, 0,
+	if (!is_jump) {
+		warn("%s: %s: the static call site of '%s' (a key of module %s) calls "
+		     "through its trampoline in the patch module", ctx->orig_name, func,
+		     key->name, ctx->parent_name);
+		return 1;
+	}
+	if (is_tracepoint_key(key->name) || is_dyndbg_key(key->name)) {
+		warn("%s: %s: the jump label of '%s' (a key of module %s) stays at its "
+		     "default in the patch module: %s", ctx->orig_name, func, key->name,
+		     ctx->parent_name, is_tracepoint_key(key->name) ?
+		     "this trace event is not emitted from the patched function" :
+		     "this pr_debug() keeps its compiled default");
+		return 1;
+	}
+	return refuse_at(ctx->orig_name, func, 0,
 			 "%s entry uses key '%s' of module %s: the module applies its own "
-			 "jump labels and static calls before livepatch can relocate the key; "
+			 "jump labels before livepatch can relocate the key; "
 			 "use a plain branch (static_key_enabled()) in the patched code",
 			 t->sec->name, key->name, ctx->parent_name);
 }
@@ -593,8 +634,14 @@ static int output_table(struct diff_ctx *ctx, struct special_table *t, struct sp
 
 		if (!f || !f->include)
 			continue;
-		if (check_entry_keys(ctx, t, off))
+		switch (check_entry_keys(ctx, t, off)) {
+		case 0:
+			break;
+		case 1:
+			continue;
+		default:
 			return -1;
+		}
 		if (!osec) {
 			GElf_Shdr sh = output_shdr(t->sec);
 
