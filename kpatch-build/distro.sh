@@ -641,16 +641,96 @@ is_built_object()
 	[ -f "$copy/$1" ] && [ -f "$copy/$dir/.${1##*/}.cmd" ]
 }
 
+# is_reached_twice OBJ: is OBJ's folder named, with more than one path
+# component, by the Makefile of a folder above its parent (drivers/Makefile:
+# "obj-y += char/ipmi/"; arch/x86/Makefile: "drivers-y += arch/x86/pci/")?
+# Then `make OBJ` descends to it twice: through that listing, and through
+# the parent folder (drivers/char/), which does not list it and takes OBJ
+# for one of its own objects, compiled with its own flags (a module's unit
+# built without -DMODULE, a wrong KBUILD_MODFILE), and, with -j, at the same
+# time as the right compile, both writing OBJ, its .d and its .cmd.
+is_reached_twice()
+{
+	local d=${1%/*} a rel f re
+
+	[[ $d == */* ]] || return 1
+	a=$d
+	while [[ $a == */* ]]; do
+		a=${a%/*}
+		rel=${d#"$a"/}
+		[[ $rel == */* ]] || continue
+		re="(^|[[:space:]=])${rel//./\\.}/?([[:space:]]|\$)"
+		for f in "$copy/$a/Makefile" "$copy/$a/Kbuild"; do
+			[ -f "$f" ] && grep -qE "$re" "$f" && return 0
+		done
+	done
+	re="(^|[[:space:]=])${d//./\\.}/?([[:space:]]|\$)"
+	for f in "$copy/Kbuild" "$copy/Makefile" "$copy/arch/x86/Makefile" "$copy/arch/x86/Kbuild"; do
+		[ -f "$f" ] && grep -qE "$re" "$f" && return 0
+	done
+	return 1
+}
+
+# build_objects ARG... OBJ...: make the objects OBJ (KPATCH_*=... and
+# other arguments are passed to dmake): those whose folder is reached twice
+# (is_reached_twice) with M=FOLDER, one make per folder, which descends
+# into that folder alone and compiles them with its own flags, as the
+# kernel's full build does; the others in one make of the tree.
+build_objects()
+{
+	local a args=() plain=() d
+	declare -A twice=()
+
+	for a in "$@"; do
+		case $a in
+		*.o) if is_reached_twice "$a"; then
+			twice[${a%/*}]+=" ${a##*/}"
+		     else
+			plain+=("$a")
+		     fi ;;
+		*) args+=("$a") ;;
+		esac
+	done
+	if [ ${#plain[@]} -gt 0 ]; then
+		dmake "${args[@]}" "${plain[@]}" || return
+	fi
+	for d in "${!twice[@]}"; do
+		# shellcheck disable=SC2086 # the folder's objects, one word each
+		dmake "${args[@]}" M="$d" ${twice[$d]} || return
+	done
+}
+
+# A .cmd file that two compilers wrote at once (an interrupted or racing
+# build) stops every later make of its folder ("missing separator"): remove
+# it and its object, so that the object is built again.
+repair_cmd_files()
+{
+	local o d f
+
+	for o in "$@"; do
+		d=$copy/${o%/*}
+		for f in "$d"/.*.o.cmd; do
+			[ -f "$f" ] || continue
+			[ "$(grep -c '^cmd_' "$f")" = 1 ] && [ "$(grep -c '^source_' "$f")" -le 1 ] &&
+				[ "$(grep -c '^\$(deps_' "$f")" -le 1 ] && continue
+			warn "${f#"$copy"/} is damaged (two writers): removed, its object is built again"
+			f=${f%.cmd}
+			rm -f "$f.cmd" "${f%/*}/${f##*/.}"
+		done
+	done
+}
+
 distro_build_orig()
 {
 	local o missing=()
 
 	mapfile -t objs < <(distro_objects)
+	repair_cmd_files "${objs[@]}"
 	for o in "${objs[@]}"; do
 		is_built_object "$o" || missing+=("$o")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
-		dmake "${missing[@]}" ||
+		build_objects "${missing[@]}" ||
 			{ show_log_tail 30; fail $E_BUILD "the original units do not build in $copy"; }
 	fi
 	stage_note="${#objs[@]} units, $(( ${#objs[@]} - ${#missing[@]} )) already built"
@@ -664,7 +744,7 @@ distro_build_patched()
 	keep_line_numbers "$copy" "$state/src"
 	mapfile -t objs < <(distro_objects)
 	# the patched code may use symbols of the patch module (kpatch-macros.h)
-	dmake "${objs[@]}" KPATCH_RECORD="$state/record" KPATCH_TREE="$copy" \
+	build_objects "${objs[@]}" KPATCH_RECORD="$state/record" KPATCH_TREE="$copy" \
 		KPATCH_ORIG_DIR="$state/obj" ||
 		{ show_log_tail 30; fail $E_BUILD "the patched units do not build"; }
 	collect_objects
