@@ -514,6 +514,18 @@ module_chain()
 	for d in ${deps//,/ }; do
 		[ -n "${module_path[${d//-/_}]:-}" ] && module_chain "${module_path[${d//-/_}]}"
 	done
+	# "softdep: pre: crc32c" (libcrc32c): its init fails without the
+	# algorithm; the name is a module's or an alias (crc32c_generic)
+	for d in $(modinfo -F softdep "$rw/image/lib/modules/$ABI/kernel/$ko" 2>/dev/null |
+		   sed -n 's/^pre: *//p'); do
+		d=${d//-/_}
+		for d in "$d" "${d}_generic"; do
+			if [ -n "${module_path[$d]:-}" ]; then
+				module_chain "${module_path[$d]}"
+				break
+			fi
+		done
+	done
 	printf '%s\n' "$ko"
 }
 
