@@ -573,6 +573,58 @@ out:
 	return 0;
 }
 
+/* Is @s the global alias MODULE_DEVICE_TABLE() makes (__mod_usb__foo_device_table)? */
+static bool is_device_table_alias(const struct elf_symbol *s)
+{
+	size_t n = strlen(s->name), k = strlen("_device_table");
+
+	return !strncmp(s->name, "__mod_", 6) && n > k && !strcmp(s->name + n - k, "_device_table");
+}
+
+/* The symbol a patch author knows @p by: not MODULE_DEVICE_TABLE's alias. */
+static const struct elf_symbol *data_object_name(const struct elf_symbol *p)
+{
+	const struct elf_symbol *s;
+
+	if (!is_device_table_alias(p))
+		return p;
+	sec_for_each_sym(p->sec, s)
+		if (s != p && is_object_sym(s) && s->offset == p->offset && s->size == p->size)
+			return s;
+	return p;
+}
+
+/*
+ * The first object whose address @o (ORIG) and @p (PATCHED) hold differs
+ * and that itself changed: "imon_OEM_VFD" for a table of pointers whose
+ * pointee's contents changed.  NULL when the bytes themselves differ.
+ */
+static const struct elf_symbol *changed_pointee(const struct elf_symbol *o, const struct elf_symbol *p)
+{
+	struct reloc_span ospan, pspan;
+	const struct elf_symbol *found = NULL;
+
+	if (collect_relocs(o->sec, o->offset, o->size, &ospan))
+		return NULL;
+	if (collect_relocs(p->sec, p->offset, p->size, &pspan)) {
+		free(ospan.relocs);
+		return NULL;
+	}
+	for (size_t i = 0; i < pspan.nr && i < ospan.nr && !found; i++) {
+		int64_t add;
+		struct elf_symbol *t;
+
+		if (relocs_equivalent(ospan.relocs[i], pspan.relocs[i]))
+			continue;
+		t = reloc_target_symbol(pspan.relocs[i], &add);
+		if (!is_section_sym(t))
+			found = t;
+	}
+	free(ospan.relocs);
+	free(pspan.relocs);
+	return found;
+}
+
 static bool is_data_object(const struct elf_symbol *s)
 {
 	return is_object_sym(s) && s->sec && is_alloc_sec(s->sec) && !is_text_sec(s->sec) &&
@@ -599,11 +651,16 @@ static int compare_data(struct diff_ctx *ctx)
 		if (object_changed(p->twin, p, &changed))
 			return -1;
 		p->status = p->twin->status = changed ? ST_CHANGED : ST_SAME;
-		if (changed && !(p->sec->sh.sh_flags & SHF_WRITE) && !is_local_sym(p))
-			return refuse_at(ctx->orig_name, p->name, 0,
-					 "changed read-only global data: code in other objects would "
-					 "keep using the running kernel's copy; make the patched "
-					 "functions use a new object with another name instead");
+		if (changed && !(p->sec->sh.sh_flags & SHF_WRITE) && !is_local_sym(p)) {
+			const struct elf_symbol *t = changed_pointee(p->twin, p);
+
+			return refuse_at(ctx->orig_name, data_object_name(p)->name, 0,
+					 "changed read-only global data%s%s%s: code in other objects "
+					 "would keep using the running kernel's copy; make the patched "
+					 "functions use a new object with another name instead",
+					 t ? " (it points to " : "", t ? t->name : "",
+					 t ? ", which changed)" : "");
+		}
 		if (changed && (p->sec->sh.sh_flags & SHF_WRITE))
 			return refuse_at(ctx->orig_name, p->name, 0,
 					 "changed initialised data: the running kernel's copy holds "
