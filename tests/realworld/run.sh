@@ -371,7 +371,8 @@ needs_other_file()
 # classify RC OUT [ID]: the outcome of a build:
 #   built      a module was written (the load decides)
 #   nochange   no functional change
-#   nocompile  the patched file does not compile (the compiler says so), or
+#   nocompile  the patched file does not compile (the compiler says so, or
+#              make reports the compile of an object failing), or
 #              the module does not link for want of a symbol that another
 #              patch of the delta adds
 #   refused    kpatch-build refused (exit 2)
@@ -387,7 +388,7 @@ classify()
 		echo refused
 	   fi ;;
 	3) if grep -q '^kpatch-build: error: the patched units do not build' "$2" &&
-		grep -qE '^    [^ ]+:[0-9]+:[0-9]+: (fatal )?error: ' "$2"; then
+		grep -qE '^    ([^ ]+:[0-9]+:[0-9]+: (fatal )?error: |make\[[0-9]+\]: \*\*\* \[scripts/Makefile.build:[0-9]+: [^]]+\.o\] Error 1)' "$2"; then
 		echo nocompile
 	   else
 		echo failed
