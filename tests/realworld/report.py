@@ -150,7 +150,8 @@ def write_results(corpus, results, reviews_path, out, facts):
     for p in patches:
         count[p.outcome] += 1
     n = len(patches)
-    compiled = n - count["nocompile"] - count["notbuilt"]
+    # a patch not built, or built and not loaded yet, is not counted
+    compiled = n - count["nocompile"] - count["notbuilt"] - count["unloaded"]
     judged = compiled - count["nochange"]
     refused = [p for p in patches if p.outcome == "refused"]
     justified = [p for p in refused if reviews.get(p.id, ("",))[0] == "unsafe"]
@@ -178,6 +179,10 @@ def write_results(corpus, results, reviews_path, out, facts):
     o.append("| | count | share |")
     o.append("|---|---:|---:|")
     o.append("| patches (changed `.c` files built by Debian's amd64 config) | %d | |" % n)
+    if count["unloaded"] or count["notbuilt"]:
+        tried = n - count["unloaded"] - count["notbuilt"]
+        o.append("| **tried so far** (the run is resumed with `--reuse`) | **%d** | %s of patches |"
+                 % (tried, pct(tried, n)))
     o.append("| ... to vmlinux / to modules | %d / %d | |" % (in_vmlinux, n - in_vmlinux))
     o.append("| do not compile as a patch alone | %d | %s of patches |"
              % (count["nocompile"], pct(count["nocompile"], n)))

@@ -13,7 +13,7 @@
 # removed, no WARNING/BUG/Oops in the kernel log.
 #
 # Usage: tests/realworld/run.sh [--subset] [--only REGEX] [--fresh]
-#                               [--reuse] [--redo LIST]
+#                               [--reuse] [--redo LIST] [--report]
 #
 #   (nothing)     the whole corpus; writes tests/realworld/RESULTS.md
 #   --subset      the patches of tests/realworld/subset.txt, each with its
@@ -27,6 +27,8 @@
 #   --redo LIST   ... except those whose outcome is in LIST (comma separated:
 #                 refused, failed, loadfail, nocompile, nochange, loaded);
 #                 RESULTS.md counts the results of earlier tools
+#   --report      only rewrite RESULTS.md from the stored results (patches
+#                 not tried yet are counted as such)
 #
 # Env: KP_JOBS (make jobs, default nproc), KPATCH_BIN_DIR (the tools, as for
 # kpatch-build), KP_REALWORLD_BATCH (livepatches per boot, default 40),
@@ -66,6 +68,7 @@ batch_size=${KP_REALWORLD_BATCH:-40}
 stall=${KP_QEMU_STALL:-300}
 max_includers=${KP_REALWORLD_MAX_INCLUDERS:-150}
 subset=0
+report_only=0
 only=
 fresh=0
 reuse=0
@@ -709,8 +712,9 @@ main()
 		--fresh) fresh=1 ;;
 		--reuse) reuse=1 ;;
 		--redo) redo=$2; reuse=1; shift ;;
+		--report) report_only=1 ;;
 		-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
-		*) die "unknown argument '$1' (--subset, --only REGEX, --fresh, --reuse, --redo LIST)" ;;
+		*) die "unknown argument '$1' (--subset, --only REGEX, --fresh, --reuse, --redo LIST, --report)" ;;
 		esac
 		shift
 	done
@@ -729,6 +733,11 @@ main()
 	else
 		results=$rw/results
 		corpus=$rw/corpus
+	fi
+	if [ $report_only = 1 ]; then
+		tools=$(tools_key)
+		stage_report
+		return
 	fi
 	stage_fetch
 	stage_units
