@@ -34,7 +34,7 @@ HEADERS  := $(wildcard lib/*.h create-diff-object/*.h kpatch-build/*.h)
 BINS     := $(BUILD)/create-diff-object $(BUILD)/create-klp-module \
 	    $(HELPERS:%=$(BUILD)/%)
 
-.PHONY: all deps check unit integration scenarios distro asan bench fuzz demo install clean
+.PHONY: all deps check unit integration scenarios distro realworld asan bench fuzz demo install clean
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
@@ -85,6 +85,12 @@ scenarios: all
 # Distro mode against Debian's own kernel (downloads ~2.3 GB once, cached).
 distro: all
 	tests/distro/run.sh
+
+# The real-world corpus: Debian's stable fixes (6.1.187-1 -> 6.1.190-1), one
+# patch per changed .c, built against 6.1.0-53-amd64 and loaded under qemu;
+# rewrites tests/realworld/RESULTS.md (hours on 2 cores; results are kept).
+realworld: all
+	tests/realworld/run.sh
 
 bench: all
 	tests/bench/run.sh

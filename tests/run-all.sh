@@ -79,6 +79,7 @@ if [ "${KP_SKIP_INTEGRATION:-0}" != 1 ]; then
 	[ -x tests/integration/oot/run.sh ] && run_suite oot tests/integration/oot/run.sh
 	run_suite sigint tests/integration/run-sigint-stages.sh
 	run_suite distro tests/distro/run.sh
+	run_suite realworld-subset tests/realworld/run.sh --subset
 fi
 
 passed=$(grep -c "^PASS" "$log")
