@@ -295,7 +295,7 @@ static void compare_test_kernel(const char *txt)
 	char pattern[4096];
 	glob_t g;
 
-	snprintf(pattern, sizeof(pattern), "%s%s/kpatch/testkernel/6.1*/linux/vmlinux",
+	snprintf(pattern, sizeof(pattern), "%s%s/kpatch/testkernel/6.1.[0-9]*/linux/vmlinux",
 		 cache ? cache : home ? home : "", cache ? "" : "/.cache");
 	if (glob(pattern, 0, NULL, &g) || !g.gl_pathc) {
 		printf("SKIP: vmlinux text against the ELF vmlinux: no test kernel built\n");
