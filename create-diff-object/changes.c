@@ -20,7 +20,7 @@
 #include "cdo.h"
 #include "log.h"
 
-bool is_init_sec(const struct elf_section *sec)
+bool is_init_sec(const struct obj_section *sec)
 {
 	return sec && !strncmp(sec->name, ".init.", 6);
 }
@@ -31,7 +31,7 @@ bool is_init_sec(const struct elf_section *sec)
  * for the common forms is the end of the 4-byte field (addend = off - 4).
  * In data (`.long 1b - .`) the addend is the offset itself.
  */
-static int64_t reloc_target_offset(const struct elf_reloc *r)
+static int64_t reloc_target_offset(const struct obj_reloc *r)
 {
 	bool in_code = r->sec && r->sec->base && is_text_sec(r->sec->base);
 
@@ -45,9 +45,9 @@ static int64_t reloc_target_offset(const struct elf_reloc *r)
  * x(%rip)`) makes the estimate up to 4 bytes short, so the next bytes are
  * tried as well.
  */
-struct elf_symbol *reloc_target_symbol(const struct elf_reloc *r, int64_t *addend)
+struct obj_symbol *reloc_target_symbol(const struct obj_reloc *r, int64_t *addend)
 {
-	struct elf_symbol *s = NULL;
+	struct obj_symbol *s = NULL;
 	int64_t off, max_adj;
 
 	*addend = r->addend;
@@ -71,7 +71,7 @@ struct elf_symbol *reloc_target_symbol(const struct elf_reloc *r, int64_t *adden
 }
 
 /* The NUL-terminated string at @off of string section @sec, or NULL. */
-static const char *string_at(const struct elf_section *sec, int64_t off)
+static const char *string_at(const struct obj_section *sec, int64_t off)
 {
 	const char *buf = sec->buf;
 
@@ -83,8 +83,8 @@ static const char *string_at(const struct elf_section *sec, int64_t off)
 }
 
 /* Same contents at the referenced places of two mergeable sections? */
-static bool merged_data_equal(const struct elf_section *a, int64_t off_a,
-			      const struct elf_section *b, int64_t off_b)
+static bool merged_data_equal(const struct obj_section *a, int64_t off_a,
+			      const struct obj_section *b, int64_t off_b)
 {
 	size_t n;
 
@@ -132,7 +132,7 @@ static void special_kind(const char *name, char *buf, size_t len)
 
 /* Two never-correlated statics are equivalent when they are the same kind
  * of thing with the same contents (e.g. two __func__ strings). */
-static bool special_statics_equivalent(const struct elf_symbol *a, const struct elf_symbol *b)
+static bool special_statics_equivalent(const struct obj_symbol *a, const struct obj_symbol *b)
 {
 	char ca[512], cb[512];
 
@@ -151,13 +151,13 @@ static bool special_statics_equivalent(const struct elf_symbol *a, const struct 
 	return !memcmp((char *)a->sec->buf + a->offset, (char *)b->sec->buf + b->offset, a->size);
 }
 
-static bool is_in_merged_sec(const struct elf_symbol *s)
+static bool is_in_merged_sec(const struct obj_symbol *s)
 {
 	return s->sec && (s->sec->sh.sh_flags & SHF_MERGE);
 }
 
 /* @a is from ORIG.o, @b from PATCHED.o; addends are compared as well. */
-bool syms_equivalent(const struct elf_symbol *a, const struct elf_symbol *b,
+bool syms_equivalent(const struct obj_symbol *a, const struct obj_symbol *b,
 		     int64_t addend_a, int64_t addend_b)
 {
 	if (is_undef_sym(a) || is_undef_sym(b))
@@ -185,22 +185,22 @@ bool syms_equivalent(const struct elf_symbol *a, const struct elf_symbol *b,
 
 /* Relocations of @rsec within [start, start+len), sorted by offset. */
 struct reloc_span {
-	struct elf_reloc **relocs;	/* pointers into rsec->relocs */
+	struct obj_reloc **relocs;	/* pointers into rsec->relocs */
 	size_t nr;			/* how many */
 };
 
 static int cmp_reloc_offset(const void *a, const void *b)
 {
-	const struct elf_reloc *ra = *(struct elf_reloc *const *)a;
-	const struct elf_reloc *rb = *(struct elf_reloc *const *)b;
+	const struct obj_reloc *ra = *(struct obj_reloc *const *)a;
+	const struct obj_reloc *rb = *(struct obj_reloc *const *)b;
 
 	return ra->offset < rb->offset ? -1 : ra->offset > rb->offset;
 }
 
-static int collect_relocs(const struct elf_section *sec, uint64_t start, uint64_t len,
+static int collect_relocs(const struct obj_section *sec, uint64_t start, uint64_t len,
 			  struct reloc_span *span)
 {
-	struct elf_reloc *r;
+	struct obj_reloc *r;
 
 	span->relocs = NULL;
 	span->nr = 0;
@@ -226,7 +226,7 @@ static int collect_relocs(const struct elf_section *sec, uint64_t start, uint64_
  * that any relocation points at in that section.
  */
 struct anon_targets {
-	const struct elf *elf;		/* the object */
+	const struct obj *elf;		/* the object */
 	uint64_t **offsets;		/* by section index: marked offsets, sorted */
 	size_t *nr;			/* by section index: how many */
 	size_t *cap;			/* by section index: allocated */
@@ -237,14 +237,14 @@ static struct anon_targets anon_targets[2];
 
 /* Read-only data with no named symbol in it (an offset outside the named
  * symbols of a section is an index trick such as gcc's "lext - 257"). */
-static bool is_anon_rodata_sec(const struct elf_section *sec)
+static bool is_anon_rodata_sec(const struct obj_section *sec)
 {
 	return sec && sec->sh.sh_type == SHT_PROGBITS && is_alloc_sec(sec) && !is_text_sec(sec) &&
 	       !(sec->sh.sh_flags & (SHF_WRITE | SHF_MERGE)) && !is_special_sec(sec) &&
 	       !sec->nr_syms;
 }
 
-static int anon_mark(struct anon_targets *at, const struct elf_section *sec, uint64_t off)
+static int anon_mark(struct anon_targets *at, const struct obj_section *sec, uint64_t off)
 {
 	unsigned int i = sec->index;
 
@@ -268,10 +268,10 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int anon_targets_build(struct anon_targets *at, const struct elf *elf)
+static int anon_targets_build(struct anon_targets *at, const struct obj *elf)
 {
-	const struct elf_section *rsec, *sec;
-	const struct elf_reloc *r;
+	const struct obj_section *rsec, *sec;
+	const struct obj_reloc *r;
 
 	at->elf = elf;
 	at->offsets = calloc(elf->nr_sections + 1, sizeof(*at->offsets));
@@ -312,7 +312,7 @@ static void anon_targets_free(void)
 }
 
 /* The end of the anonymous constant at @off of @sec: the next marked offset. */
-static uint64_t anon_end(const struct elf_section *sec, uint64_t off)
+static uint64_t anon_end(const struct obj_section *sec, uint64_t off)
 {
 	for (int i = 0; i < 2; i++) {
 		const struct anon_targets *at = &anon_targets[i];
@@ -338,10 +338,10 @@ static uint64_t anon_end(const struct elf_section *sec, uint64_t off)
 }
 
 /* Are the anonymous constants that @a and @b point at the same? */
-static bool anon_data_equal(const struct elf_reloc *a, const struct elf_reloc *b)
+static bool anon_data_equal(const struct obj_reloc *a, const struct obj_reloc *b)
 {
 	static unsigned int depth;	/* constants that point at constants */
-	const struct elf_section *sa = a->sym->sec, *sb = b->sym->sec;
+	const struct obj_section *sa = a->sym->sec, *sb = b->sym->sec;
 	int64_t oa = reloc_target_offset(a), ob = reloc_target_offset(b);
 	struct reloc_span ra = { 0 }, rb = { 0 };
 	uint64_t len;
@@ -372,9 +372,9 @@ out:
 }
 
 /* Compare two relocations of twin sections (offsets already matched). */
-bool relocs_equivalent(const struct elf_reloc *a, const struct elf_reloc *b)
+bool relocs_equivalent(const struct obj_reloc *a, const struct obj_reloc *b)
 {
-	struct elf_symbol *ta, *tb;
+	struct obj_symbol *ta, *tb;
 	int64_t aa, ab;
 
 	if (a->type != b->type)
@@ -433,7 +433,7 @@ static bool is_line_taker(const char *name, bool lenient)
 static bool line_taker_call_follows(const struct reloc_span *span, uint64_t pos, bool lenient)
 {
 	for (size_t i = 0; i < span->nr; i++) {
-		const struct elf_reloc *r = span->relocs[i];
+		const struct obj_reloc *r = span->relocs[i];
 
 		if (r->offset < pos || r->offset > pos + 48)
 			continue;
@@ -465,7 +465,7 @@ static bool is_line_immediate(const unsigned char *code, uint64_t lo, uint64_t h
 }
 
 /* Compare code bytes outside relocated fields; line immediates excepted. */
-static bool code_bytes_differ(const struct elf_symbol *o, const struct elf_symbol *p,
+static bool code_bytes_differ(const struct obj_symbol *o, const struct obj_symbol *p,
 			      const struct reloc_span *ospan, const struct reloc_span *pspan,
 			      bool lenient, bool *only_lines)
 {
@@ -505,7 +505,7 @@ static bool code_bytes_differ(const struct elf_symbol *o, const struct elf_symbo
 }
 
 /* Does function @o (ORIG) differ from its twin @p (PATCHED)? */
-static int function_changed(const struct elf_symbol *o, const struct elf_symbol *p,
+static int function_changed(const struct obj_symbol *o, const struct obj_symbol *p,
 			    bool *changed)
 {
 	struct reloc_span ospan, pspan;
@@ -522,7 +522,7 @@ static int function_changed(const struct elf_symbol *o, const struct elf_symbol 
 	if (ospan.nr != pspan.nr)
 		goto out;
 	for (size_t i = 0; i < pspan.nr; i++) {
-		const struct elf_reloc *ra = ospan.relocs[i], *rb = pspan.relocs[i];
+		const struct obj_reloc *ra = ospan.relocs[i], *rb = pspan.relocs[i];
 
 		if (ra->offset - o->offset != rb->offset - p->offset || !relocs_equivalent(ra, rb))
 			goto out;
@@ -538,7 +538,7 @@ out:
 }
 
 /* Does data object @o differ from its twin @p (bytes and relocations)? */
-static int object_changed(const struct elf_symbol *o, const struct elf_symbol *p, bool *changed)
+static int object_changed(const struct obj_symbol *o, const struct obj_symbol *p, bool *changed)
 {
 	struct reloc_span ospan, pspan;
 
@@ -557,7 +557,7 @@ static int object_changed(const struct elf_symbol *o, const struct elf_symbol *p
 	if (ospan.nr != pspan.nr)
 		goto out;
 	for (size_t i = 0; i < pspan.nr; i++) {
-		const struct elf_reloc *ra = ospan.relocs[i], *rb = pspan.relocs[i];
+		const struct obj_reloc *ra = ospan.relocs[i], *rb = pspan.relocs[i];
 
 		if (ra->offset - o->offset != rb->offset - p->offset || !relocs_equivalent(ra, rb))
 			goto out;
@@ -574,7 +574,7 @@ out:
 }
 
 /* Is @s the global alias MODULE_DEVICE_TABLE() makes (__mod_usb__foo_device_table)? */
-static bool is_device_table_alias(const struct elf_symbol *s)
+static bool is_device_table_alias(const struct obj_symbol *s)
 {
 	size_t n = strlen(s->name), k = strlen("_device_table");
 
@@ -582,9 +582,9 @@ static bool is_device_table_alias(const struct elf_symbol *s)
 }
 
 /* The symbol a patch author knows @p by: not MODULE_DEVICE_TABLE's alias. */
-static const struct elf_symbol *data_object_name(const struct elf_symbol *p)
+static const struct obj_symbol *data_object_name(const struct obj_symbol *p)
 {
-	const struct elf_symbol *s;
+	const struct obj_symbol *s;
 
 	if (!is_device_table_alias(p))
 		return p;
@@ -599,10 +599,10 @@ static const struct elf_symbol *data_object_name(const struct elf_symbol *p)
  * and that itself changed: "imon_OEM_VFD" for a table of pointers whose
  * pointee's contents changed.  NULL when the bytes themselves differ.
  */
-static const struct elf_symbol *changed_pointee(const struct elf_symbol *o, const struct elf_symbol *p)
+static const struct obj_symbol *changed_pointee(const struct obj_symbol *o, const struct obj_symbol *p)
 {
 	struct reloc_span ospan, pspan;
-	const struct elf_symbol *found = NULL;
+	const struct obj_symbol *found = NULL;
 
 	if (collect_relocs(o->sec, o->offset, o->size, &ospan))
 		return NULL;
@@ -612,7 +612,7 @@ static const struct elf_symbol *changed_pointee(const struct elf_symbol *o, cons
 	}
 	for (size_t i = 0; i < pspan.nr && i < ospan.nr && !found; i++) {
 		int64_t add;
-		struct elf_symbol *t;
+		struct obj_symbol *t;
 
 		if (relocs_equivalent(ospan.relocs[i], pspan.relocs[i]))
 			continue;
@@ -625,7 +625,7 @@ static const struct elf_symbol *changed_pointee(const struct elf_symbol *o, cons
 	return found;
 }
 
-static bool is_data_object(const struct elf_symbol *s)
+static bool is_data_object(const struct obj_symbol *s)
 {
 	return is_object_sym(s) && s->sec && is_alloc_sec(s->sec) && !is_text_sec(s->sec) &&
 	       !is_special_sec(s->sec);
@@ -638,7 +638,7 @@ static bool is_data_object(const struct elf_symbol *s)
  */
 static int compare_data(struct diff_ctx *ctx)
 {
-	struct elf_symbol *p;
+	struct obj_symbol *p;
 	bool changed;
 
 	for_each_sym(ctx->patched, p) {
@@ -652,7 +652,7 @@ static int compare_data(struct diff_ctx *ctx)
 			return -1;
 		p->status = p->twin->status = changed ? ST_CHANGED : ST_SAME;
 		if (changed && !(p->sec->sh.sh_flags & SHF_WRITE) && !is_local_sym(p)) {
-			const struct elf_symbol *t = changed_pointee(p->twin, p);
+			const struct obj_symbol *t = changed_pointee(p->twin, p);
 
 			return refuse_at(ctx->orig_name, data_object_name(p)->name, 0,
 					 "changed read-only global data%s%s%s: code in other objects "
@@ -673,7 +673,7 @@ static int compare_data(struct diff_ctx *ctx)
 
 static int compare_functions(struct diff_ctx *ctx)
 {
-	struct elf_symbol *p;
+	struct obj_symbol *p;
 	bool changed;
 
 	for_each_sym(ctx->patched, p) {
@@ -697,7 +697,7 @@ static int compare_functions(struct diff_ctx *ctx)
 /* A changed .cold part means its parent changed; a changed parent takes its cold part. */
 static void propagate_cold_parts(struct diff_ctx *ctx)
 {
-	struct elf_symbol *p;
+	struct obj_symbol *p;
 
 	for_each_sym(ctx->patched, p) {
 		if (!is_func_sym(p) || !p->parent)
@@ -726,7 +726,7 @@ static const unsigned char endbr64_insn[] = { 0xf3, 0x0f, 0x1e, 0xfa };
 static const unsigned char nop5_insn[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
 
 /* The bytes of @f at @off, if @len of them are there. */
-static const unsigned char *func_bytes(const struct elf_symbol *f, uint64_t off, uint64_t len)
+static const unsigned char *func_bytes(const struct obj_symbol *f, uint64_t off, uint64_t len)
 {
 	if (!f->sec->buf || f->offset + off + len > f->sec->size)
 		return NULL;
@@ -734,10 +734,10 @@ static const unsigned char *func_bytes(const struct elf_symbol *f, uint64_t off,
 }
 
 /* Is there a `call __fentry__` (or the NOP objtool made of it) at @site of @f? */
-static bool is_fentry_call(const struct elf_symbol *f, uint64_t site)
+static bool is_fentry_call(const struct obj_symbol *f, uint64_t site)
 {
 	const unsigned char *code = func_bytes(f, site, 5);
-	const struct elf_reloc *r;
+	const struct obj_reloc *r;
 
 	if (!code || !f->sec->rela)
 		return false;
@@ -753,11 +753,11 @@ static bool is_fentry_call(const struct elf_symbol *f, uint64_t site)
 }
 
 /* Does an __mcount_loc entry of @elf point at @site of @f, a call or a 5-byte NOP? */
-static bool is_mcount_site(const struct elf *elf, const struct elf_symbol *f, uint64_t site)
+static bool is_mcount_site(const struct obj *elf, const struct obj_symbol *f, uint64_t site)
 {
-	const struct elf_section *mc = find_section_by_name(elf, "__mcount_loc");
+	const struct obj_section *mc = find_section_by_name(elf, "__mcount_loc");
 	const unsigned char *code = func_bytes(f, site, 5);
-	const struct elf_reloc *r;
+	const struct obj_reloc *r;
 
 	if (!mc || !mc->rela || !code || (code[0] != 0xe8 && memcmp(code, nop5_insn, 5)))
 		return false;
@@ -772,7 +772,7 @@ static bool is_mcount_site(const struct elf *elf, const struct elf_symbol *f, ui
 }
 
 /* Offset of @f's ftrace site (0, or 4 after an endbr64), or -1 if it has none. */
-static int64_t fentry_offset(const struct elf *elf, const struct elf_symbol *f)
+static int64_t fentry_offset(const struct obj *elf, const struct obj_symbol *f)
 {
 	const unsigned char *code = func_bytes(f, 0, sizeof(endbr64_insn));
 	uint64_t site = code && !memcmp(code, endbr64_insn, sizeof(endbr64_insn)) ? 4 : 0;
@@ -784,7 +784,7 @@ static int64_t fentry_offset(const struct elf *elf, const struct elf_symbol *f)
 
 static int refuse_unpatchable_functions(struct diff_ctx *ctx)
 {
-	struct elf_symbol *p;
+	struct obj_symbol *p;
 
 	for_each_changed_func(ctx->patched, p) {
 		if (is_init_sec(p->sec) && p->forced) {
@@ -808,22 +808,22 @@ static int refuse_unpatchable_functions(struct diff_ctx *ctx)
 }
 
 /* Is @s a static local variable (name.N) of writable data? */
-static bool is_static_local_var(const struct elf_symbol *s)
+static bool is_static_local_var(const struct obj_symbol *s)
 {
 	return is_object_sym(s) && is_local_sym(s) && s->sec && (s->sec->sh.sh_flags & SHF_WRITE) &&
 	       strchr(s->name, '.') && !is_special_static(s);
 }
 
 /* A static local of @f (either object) that has no twin in the other, or NULL. */
-static struct elf_symbol *uncorrelated_static_local(const struct elf_symbol *f)
+static struct obj_symbol *uncorrelated_static_local(const struct obj_symbol *f)
 {
-	struct elf_reloc *r;
+	struct obj_reloc *r;
 
 	if (!f->sec->rela)
 		return NULL;
 	for_each_reloc(f->sec->rela, r) {
 		int64_t add;
-		struct elf_symbol *t = reloc_target_symbol(r, &add);
+		struct obj_symbol *t = reloc_target_symbol(r, &add);
 
 		if (!t->twin && is_static_local_var(t))
 			return t;
@@ -840,11 +840,11 @@ static struct elf_symbol *uncorrelated_static_local(const struct elf_symbol *f)
  */
 static int refuse_ambiguous_static_locals(struct diff_ctx *ctx)
 {
-	struct elf_symbol *p;
+	struct obj_symbol *p;
 	char desc[2048];
 
 	for_each_sym(ctx->patched, p) {
-		const struct elf_reloc *r;
+		const struct obj_reloc *r;
 
 		if (!is_func_sym(p) || !p->sec || !p->sec->rela || p->forced || is_init_sec(p->sec) ||
 		    (p->status != ST_CHANGED && p->status != ST_NEW))
@@ -853,7 +853,7 @@ static int refuse_ambiguous_static_locals(struct diff_ctx *ctx)
 			continue;	/* a new part of an unchanged function is not output */
 		for_each_reloc(p->sec->rela, r) {
 			int64_t add;
-			struct elf_symbol *t;
+			struct obj_symbol *t;
 
 			if (r->offset < p->offset || r->offset >= p->offset + p->size)
 				continue;
@@ -880,7 +880,7 @@ static int refuse_ambiguous_static_locals(struct diff_ctx *ctx)
  */
 static int refuse_lost_static_locals(struct diff_ctx *ctx)
 {
-	struct elf_symbol *p, *fresh, *lost;
+	struct obj_symbol *p, *fresh, *lost;
 
 	for_each_changed_func(ctx->patched, p) {
 		if (!p->twin || p->forced)

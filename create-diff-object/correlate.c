@@ -80,7 +80,7 @@ static bool has_special_prefix(const char *name)
 	return false;
 }
 
-bool is_special_static(const struct elf_symbol *sym)
+bool is_special_static(const struct obj_symbol *sym)
 {
 	if (!is_local_sym(sym) || (sym->type != STT_OBJECT && sym->type != STT_NOTYPE))
 		return false;
@@ -144,7 +144,7 @@ static bool has_numbering(const char *name)
  * into .rodata.str1.1) are numbered by the compiler in whatever order it
  * emits strings: they are compared by contents, never correlated by name.
  */
-bool is_merged_data_sym(const struct elf_symbol *s)
+bool is_merged_data_sym(const struct obj_symbol *s)
 {
 	return s->sec && (s->sec->sh.sh_flags & SHF_MERGE) && !is_section_sym(s);
 }
@@ -153,21 +153,21 @@ bool is_merged_data_sym(const struct elf_symbol *s)
  * A static local: a local OBJECT named var.N (gcc) or fn.var, fn.var.N
  * (clang).  File-scope statics have no dot in their names.
  */
-bool is_static_local(const struct elf_symbol *s)
+bool is_static_local(const struct obj_symbol *s)
 {
 	return is_object_sym(s) && is_local_sym(s) && s->sec && s->name[0] != '.' &&
 	       strchr(s->name, '.') && !is_merged_data_sym(s) && !is_special_static(s);
 }
 
 /* Matched by name in the passes below; static locals have their own. */
-static bool is_correlatable(const struct elf_symbol *s)
+static bool is_correlatable(const struct obj_symbol *s)
 {
 	if (s->index == 0 || is_section_sym(s) || is_file_sym(s) || is_merged_data_sym(s))
 		return false;
 	return !is_special_static(s) && !is_static_local(s);
 }
 
-static bool same_kind(const struct elf_symbol *a, const struct elf_symbol *b)
+static bool same_kind(const struct obj_symbol *a, const struct obj_symbol *b)
 {
 	if (is_undef_sym(a) != is_undef_sym(b))
 		return false;
@@ -176,7 +176,7 @@ static bool same_kind(const struct elf_symbol *a, const struct elf_symbol *b)
 	return a->type == b->type && is_local_sym(a) == is_local_sym(b);
 }
 
-static void make_twins(struct elf_symbol *a, struct elf_symbol *b)
+static void make_twins(struct obj_symbol *a, struct obj_symbol *b)
 {
 	a->twin = b;
 	b->twin = a;
@@ -185,7 +185,7 @@ static void make_twins(struct elf_symbol *a, struct elf_symbol *b)
 /* Identical names of the same kind (numbered names only if @numbered). */
 static void correlate_symbols_by_name(struct diff_ctx *ctx, bool numbered)
 {
-	struct elf_symbol *p, *o;
+	struct obj_symbol *p, *o;
 
 	for_each_sym(ctx->patched, p) {
 		if (p->twin || !is_correlatable(p) || has_numbering(p->name) != numbered)
@@ -199,22 +199,22 @@ static void correlate_symbols_by_name(struct diff_ctx *ctx, bool numbered)
 
 /* A symbol of the other object that has no twin yet, by canonical name. */
 struct canon_entry {
-	struct elf_symbol *sym;		/* the uncorrelated symbol */
+	struct obj_symbol *sym;		/* the uncorrelated symbol */
 	char *canon;			/* its canonical name */
 	size_t count;			/* how many share the canonical name */
-	struct elf_hnode node;		/* by canonical name */
+	struct obj_hnode node;		/* by canonical name */
 };
 
 struct canon_index {
 	struct canon_entry *entries;	/* one per uncorrelated, numbered symbol */
 	size_t nr;			/* entries used */
-	struct elf_htab htab;		/* entries by canonical name */
+	struct obj_htab htab;		/* entries by canonical name */
 };
 
-static int canon_index_build(struct elf *elf, struct canon_index *ci)
+static int canon_index_build(struct obj *elf, struct canon_index *ci)
 {
-	struct elf_symbol *s;
-	struct elf_hnode *n;
+	struct obj_symbol *s;
+	struct obj_hnode *n;
 	char canon[512];
 
 	memset(ci, 0, sizeof(*ci));
@@ -251,9 +251,9 @@ static int canon_index_build(struct elf *elf, struct canon_index *ci)
 }
 
 static struct canon_entry *canon_index_find(struct canon_index *ci, const char *canon,
-					    const struct elf_symbol *like)
+					    const struct obj_symbol *like)
 {
-	struct elf_hnode *n;
+	struct obj_hnode *n;
 	uint64_t key = hash_str(canon);
 
 	htab_for_each(&ci->htab, key, n) {
@@ -280,7 +280,7 @@ static void canon_index_free(struct canon_index *ci)
 static int correlate_renumbered_symbols(struct diff_ctx *ctx)
 {
 	struct canon_index orig_ci, patched_ci;
-	struct elf_symbol *p;
+	struct obj_symbol *p;
 	char canon[512];
 	int ret = -1;
 
@@ -331,12 +331,12 @@ out:
 /* One function that uses one static local. */
 struct static_use {
 	unsigned int sym;		/* the static's symbol index */
-	const struct elf_symbol *func;	/* a function whose code references it */
+	const struct obj_symbol *func;	/* a function whose code references it */
 };
 
 /* The static locals of one object and the functions that use them. */
 struct static_side {
-	struct elf *elf;		/* the object */
+	struct obj *elf;		/* the object */
 	struct static_use *uses;	/* sorted by (sym, origin of func), unique */
 	size_t nr_uses;			/* entries in uses */
 	size_t *first_use;		/* by symbol index: its first entry in uses */
@@ -345,7 +345,7 @@ struct static_side {
 
 /* A static local without a twin, in the list sorted by base name. */
 struct static_entry {
-	struct elf_symbol *sym;		/* the static */
+	struct obj_symbol *sym;		/* the static */
 	char *base;			/* its base name */
 	int side;			/* 0: ORIG.o, 1: PATCHED.o */
 };
@@ -385,7 +385,7 @@ static size_t origin_len(const char *name)
 	return dot ? (size_t)(dot - name) : strlen(name);
 }
 
-static int cmp_origin(const struct elf_symbol *a, const struct elf_symbol *b)
+static int cmp_origin(const struct obj_symbol *a, const struct obj_symbol *b)
 {
 	size_t la = origin_len(a->name), lb = origin_len(b->name);
 	int c = strncmp(a->name, b->name, la < lb ? la : lb);
@@ -403,10 +403,10 @@ static int cmp_static_use(const void *x, const void *y)
 }
 
 /* The function of @elf's code that relocation @r of @rsec sits in, or NULL. */
-static const struct elf_symbol *reloc_function(const struct elf_section *rsec,
-					       const struct elf_reloc *r)
+static const struct obj_symbol *reloc_function(const struct obj_section *rsec,
+					       const struct obj_reloc *r)
 {
-	const struct elf_symbol *f = find_symbol_covering(rsec->base, r->offset);
+	const struct obj_symbol *f = find_symbol_covering(rsec->base, r->offset);
 
 	return f && is_func_sym(f) ? f : NULL;
 }
@@ -414,9 +414,9 @@ static const struct elf_symbol *reloc_function(const struct elf_section *rsec,
 /* Which functions use which static local: one pass over the code's relocations. */
 static int static_uses_build(struct static_side *sd)
 {
-	struct elf *elf = sd->elf;
-	struct elf_section *rsec;
-	struct elf_reloc *r;
+	struct obj *elf = sd->elf;
+	struct obj_section *rsec;
+	struct obj_reloc *r;
 	size_t cap = 0, n = 0, i;
 
 	sd->first_use = calloc(elf->nr_symbols + 2, sizeof(*sd->first_use));
@@ -430,8 +430,8 @@ static int static_uses_build(struct static_side *sd)
 			continue;
 		for_each_reloc(rsec, r) {
 			int64_t add;
-			const struct elf_symbol *t = reloc_target_symbol(r, &add);
-			const struct elf_symbol *f;
+			const struct obj_symbol *t = reloc_target_symbol(r, &add);
+			const struct obj_symbol *f;
 
 			if (!is_static_local(t) || !(f = reloc_function(rsec, r)))
 				continue;
@@ -467,8 +467,8 @@ static int static_uses_build(struct static_side *sd)
  * Could @a (ORIG.o) and @b (PATCHED.o) be one static?  Yes if functions of
  * one origin use both, or if code uses either not at all (nothing says no).
  */
-static bool uses_share_origin(const struct static_pass *sp, const struct elf_symbol *a,
-			      const struct elf_symbol *b)
+static bool uses_share_origin(const struct static_pass *sp, const struct obj_symbol *a,
+			      const struct obj_symbol *b)
 {
 	const struct static_side *sa = &sp->side[0], *sb = &sp->side[1];
 	size_t i = sa->first_use[a->index], ie = sa->first_use[a->index + 1];
@@ -512,7 +512,7 @@ static int static_groups_build(struct static_pass *sp)
 	if (!sp->entries || !sp->groups)
 		return error_obj("create-diff-object", "out of memory");
 	for (int side = 0; side < 2; side++) {
-		struct elf_symbol *s;
+		struct obj_symbol *s;
 
 		for_each_sym(sp->side[side].elf, s) {
 			struct static_entry *e;
@@ -553,7 +553,7 @@ static bool is_multi_group(const struct static_group *g)
 }
 
 /* The group of an untwinned static local of side @side, or NULL. */
-static struct static_group *group_of(struct static_pass *sp, int side, const struct elf_symbol *s)
+static struct static_group *group_of(struct static_pass *sp, int side, const struct obj_symbol *s)
 {
 	long g = sp->side[side].group[s->index];
 
@@ -562,16 +562,16 @@ static struct static_group *group_of(struct static_pass *sp, int side, const str
 
 static int cmp_reloc_by_offset(const void *x, const void *y)
 {
-	const struct elf_reloc *a = *(struct elf_reloc *const *)x;
-	const struct elf_reloc *b = *(struct elf_reloc *const *)y;
+	const struct obj_reloc *a = *(struct obj_reloc *const *)x;
+	const struct obj_reloc *b = *(struct obj_reloc *const *)y;
 
 	return a->offset < b->offset ? -1 : a->offset > b->offset;
 }
 
 /* The relocations of function @f, by offset; NULL (and *nr 0) when it has none. */
-static struct elf_reloc **function_relocs(const struct elf_symbol *f, size_t *nr)
+static struct obj_reloc **function_relocs(const struct obj_symbol *f, size_t *nr)
 {
-	struct elf_reloc **v, *r;
+	struct obj_reloc **v, *r;
 
 	*nr = 0;
 	if (!f->sec->rela)
@@ -586,11 +586,11 @@ static struct elf_reloc **function_relocs(const struct elf_symbol *f, size_t *nr
 	return v;
 }
 
-static struct elf_symbol conflicting_evidence;	/* marks a static seen with two twins */
+static struct obj_symbol conflicting_evidence;	/* marks a static seen with two twins */
 
 /* Record that @o (ORIG.o) and @p (PATCHED.o) sit at the same place. */
-static void note_position(struct elf_symbol **twin_of_p, struct elf_symbol **twin_of_o,
-			  struct elf_symbol *o, struct elf_symbol *p)
+static void note_position(struct obj_symbol **twin_of_p, struct obj_symbol **twin_of_o,
+			  struct obj_symbol *o, struct obj_symbol *p)
 {
 	if (!twin_of_p[p->index])
 		twin_of_p[p->index] = o;
@@ -603,11 +603,11 @@ static void note_position(struct elf_symbol **twin_of_p, struct elf_symbol **twi
 }
 
 /* Statics that twin functions (or data) of one layout use at the same places. */
-static void note_positions_in(struct static_pass *sp, const struct elf_symbol *p,
-			      struct elf_symbol **twin_of_p, struct elf_symbol **twin_of_o)
+static void note_positions_in(struct static_pass *sp, const struct obj_symbol *p,
+			      struct obj_symbol **twin_of_p, struct obj_symbol **twin_of_o)
 {
-	const struct elf_symbol *o = p->twin;
-	struct elf_reloc **ro, **rp;
+	const struct obj_symbol *o = p->twin;
+	struct obj_reloc **ro, **rp;
 	size_t no, np, i;
 
 	if (!o || o->type != p->type || o->size != p->size || !o->sec || !p->sec)
@@ -622,8 +622,8 @@ static void note_positions_in(struct static_pass *sp, const struct elf_symbol *p
 			goto out;
 	for (i = 0; i < np; i++) {
 		int64_t add;
-		struct elf_symbol *to = reloc_target_symbol(ro[i], &add);
-		struct elf_symbol *tp = reloc_target_symbol(rp[i], &add);
+		struct obj_symbol *to = reloc_target_symbol(ro[i], &add);
+		struct obj_symbol *tp = reloc_target_symbol(rp[i], &add);
 		struct static_group *go = group_of(sp, 0, to), *gp = group_of(sp, 1, tp);
 
 		if (go && go == gp && is_multi_group(go))
@@ -642,9 +642,9 @@ out:
 static int match_statics_by_position(struct static_pass *sp)
 {
 	struct static_side *ps = &sp->side[1];
-	struct elf_symbol **twin_of_p, **twin_of_o, *p;
-	struct elf_section *rsec;
-	struct elf_reloc *r;
+	struct obj_symbol **twin_of_p, **twin_of_o, *p;
+	struct obj_section *rsec;
+	struct obj_reloc *r;
 	bool *seen;
 	int ret = -1;
 
@@ -661,9 +661,9 @@ static int match_statics_by_position(struct static_pass *sp)
 			continue;
 		for_each_reloc(rsec, r) {
 			int64_t add;
-			const struct elf_symbol *t = reloc_target_symbol(r, &add);
+			const struct obj_symbol *t = reloc_target_symbol(r, &add);
 			const struct static_group *g = group_of(sp, 1, t);
-			const struct elf_symbol *user;
+			const struct obj_symbol *user;
 
 			if (!g || !is_multi_group(g))
 				continue;
@@ -675,7 +675,7 @@ static int match_statics_by_position(struct static_pass *sp)
 		}
 	}
 	for_each_sym(ps->elf, p) {
-		struct elf_symbol *o = twin_of_p[p->index];
+		struct obj_symbol *o = twin_of_p[p->index];
 
 		if (o && o != &conflicting_evidence && twin_of_o[o->index] == p &&
 		    !o->twin && !p->twin)
@@ -693,16 +693,16 @@ out:
  * The only untwinned static of the group's other side that @s could be,
  * or NULL when there are none or several.
  */
-static struct elf_symbol *sole_candidate(const struct static_pass *sp,
-					 const struct static_group *g, const struct elf_symbol *s,
+static struct obj_symbol *sole_candidate(const struct static_pass *sp,
+					 const struct static_group *g, const struct obj_symbol *s,
 					 int side)
 {
 	size_t from = g->start + (side ? 0 : g->nr_orig);
 	size_t to = side ? g->start + g->nr_orig : g->start + g->nr_orig + g->nr_patched;
-	struct elf_symbol *found = NULL;
+	struct obj_symbol *found = NULL;
 
 	for (size_t i = from; i < to; i++) {
-		struct elf_symbol *c = sp->entries[i].sym;
+		struct obj_symbol *c = sp->entries[i].sym;
 
 		if (c->twin || !(side ? uses_share_origin(sp, c, s) : uses_share_origin(sp, s, c)))
 			continue;
@@ -721,7 +721,7 @@ static void match_group_by_users(const struct static_pass *sp, const struct stat
 	while (progress) {
 		progress = false;
 		for (size_t i = g->start + g->nr_orig; i < g->start + g->nr_orig + g->nr_patched; i++) {
-			struct elf_symbol *p = sp->entries[i].sym, *o;
+			struct obj_symbol *p = sp->entries[i].sym, *o;
 
 			if (p->twin || !(o = sole_candidate(sp, g, p, 1)))
 				continue;
@@ -790,12 +790,12 @@ static void appendf(char *buf, size_t len, size_t *used, const char *fmt, ...)
 }
 
 /* "'lock.2' (used by cdo_a, cdo_b)": the static and the functions using it. */
-static void describe_static(const struct elf *elf, const struct elf_symbol *s,
+static void describe_static(const struct obj *elf, const struct obj_symbol *s,
 			    char *buf, size_t len, size_t *used)
 {
-	const struct elf_section *rsec;
-	const struct elf_reloc *r;
-	const struct elf_symbol *seen[8];
+	const struct obj_section *rsec;
+	const struct obj_reloc *r;
+	const struct obj_symbol *seen[8];
 	size_t nr = 0, more = 0;
 
 	for_each_sec(elf, rsec) {
@@ -803,7 +803,7 @@ static void describe_static(const struct elf *elf, const struct elf_symbol *s,
 			continue;
 		for_each_reloc(rsec, r) {
 			int64_t add;
-			const struct elf_symbol *f;
+			const struct obj_symbol *f;
 			size_t k;
 
 			if (reloc_target_symbol(r, &add) != s || !(f = reloc_function(rsec, r)))
@@ -829,10 +829,10 @@ static void describe_static(const struct elf *elf, const struct elf_symbol *s,
 }
 
 /* List @elf's untwinned static locals of base name @base. */
-static size_t describe_statics_of_base(const struct elf *elf, const char *base,
+static size_t describe_statics_of_base(const struct obj *elf, const char *base,
 				       char *buf, size_t len, size_t *used)
 {
-	struct elf_symbol *s;
+	struct obj_symbol *s;
 	char sbase[512];
 	size_t n = 0;
 
@@ -849,7 +849,7 @@ static size_t describe_statics_of_base(const struct elf *elf, const char *base,
 	return n;
 }
 
-size_t static_local_candidates(const struct diff_ctx *ctx, const struct elf_symbol *p,
+size_t static_local_candidates(const struct diff_ctx *ctx, const struct obj_symbol *p,
 			       char *buf, size_t len)
 {
 	char base[512];
@@ -867,9 +867,9 @@ size_t static_local_candidates(const struct diff_ctx *ctx, const struct elf_symb
 }
 
 /* The symbol that owns section @sec when -f*-sections gave it its own. */
-static struct elf_symbol *section_owner(struct elf_section *sec)
+static struct obj_symbol *section_owner(struct obj_section *sec)
 {
-	struct elf_symbol *s;
+	struct obj_symbol *s;
 
 	sec_for_each_sym(sec, s) {
 		if ((is_func_sym(s) || is_object_sym(s)) && s->offset == 0 && !s->parent)
@@ -880,8 +880,8 @@ static struct elf_symbol *section_owner(struct elf_section *sec)
 
 static void correlate_sections(struct diff_ctx *ctx)
 {
-	struct elf_section *p, *o;
-	struct elf_symbol *owner;
+	struct obj_section *p, *o;
+	struct obj_symbol *owner;
 
 	for_each_sec(ctx->patched, p) {
 		if (is_rela_sec(p))

@@ -19,15 +19,15 @@
 
 /* A stack of sections whose relocations have not been followed yet. */
 struct worklist {
-	struct elf_section **secs;	/* pending sections */
+	struct obj_section **secs;	/* pending sections */
 	size_t nr, cap;			/* used and allocated entries */
 };
 
 static struct worklist work;
 
-static int include_section(struct elf_section *sec)
+static int include_section(struct obj_section *sec)
 {
-	struct elf_symbol *s;
+	struct obj_symbol *s;
 
 	if (sec->include)
 		return 0;
@@ -42,7 +42,7 @@ static int include_section(struct elf_section *sec)
 		s->include = true;
 	if (work.nr == work.cap) {
 		size_t cap = work.cap ? work.cap * 2 : 64;
-		struct elf_section **n = realloc(work.secs, cap * sizeof(*n));
+		struct obj_section **n = realloc(work.secs, cap * sizeof(*n));
 
 		if (!n)
 			return error_obj("create-diff-object", "out of memory");
@@ -53,7 +53,7 @@ static int include_section(struct elf_section *sec)
 	return 0;
 }
 
-static int include_symbol(struct elf_symbol *sym)
+static int include_symbol(struct obj_symbol *sym)
 {
 	if (sym->include)
 		return 0;
@@ -66,7 +66,7 @@ static int include_symbol(struct elf_symbol *sym)
 }
 
 /* Does a reference to @sym need a copy of it in the output? */
-static bool needs_copy(const struct elf_symbol *sym)
+static bool needs_copy(const struct obj_symbol *sym)
 {
 	if (is_undef_sym(sym) || !sym->sec)
 		return false;
@@ -77,9 +77,9 @@ static bool needs_copy(const struct elf_symbol *sym)
 	return sym->status == ST_CHANGED && !is_func_sym(sym);	/* changed read-only data */
 }
 
-static int include_target(struct diff_ctx *ctx, const struct elf_reloc *r)
+static int include_target(struct diff_ctx *ctx, const struct obj_reloc *r)
 {
-	struct elf_symbol *t = r->sym;
+	struct obj_symbol *t = r->sym;
 	int64_t add;
 
 	(void)ctx;
@@ -100,8 +100,8 @@ static int include_target(struct diff_ctx *ctx, const struct elf_reloc *r)
 static int follow_relocations(struct diff_ctx *ctx)
 {
 	while (work.nr) {
-		struct elf_section *sec = work.secs[--work.nr];
-		struct elf_reloc *r;
+		struct obj_section *sec = work.secs[--work.nr];
+		struct obj_reloc *r;
 
 		if (!sec->rela)
 			continue;
@@ -117,7 +117,7 @@ static int follow_relocations(struct diff_ctx *ctx)
  * uses it (a.c adds it, b.c reads it), so it is a root like a new function
  * and the module link resolves b.c's reference to it.
  */
-static bool is_new_global_data(const struct elf_symbol *p)
+static bool is_new_global_data(const struct obj_symbol *p)
 {
 	return is_object_sym(p) && p->sec && p->status == ST_NEW && !is_local_sym(p) &&
 	       !is_init_sec(p->sec);
@@ -125,7 +125,7 @@ static bool is_new_global_data(const struct elf_symbol *p)
 
 int include_changed_functions(struct diff_ctx *ctx)
 {
-	struct elf_symbol *p;
+	struct obj_symbol *p;
 	int ret = -1;
 
 	for_each_sym(ctx->patched, p)

@@ -162,10 +162,10 @@ static void usage(FILE *f)
 
 static int load_inputs(struct diff_ctx *ctx, char **argv)
 {
-	ctx->orig = elf_open_read(argv[0]);
+	ctx->orig = obj_open_read(argv[0]);
 	if (!ctx->orig)
 		return -1;
-	ctx->patched = elf_open_read(argv[1]);
+	ctx->patched = obj_open_read(argv[1]);
 	if (!ctx->patched)
 		return -1;
 	timer_mark(PHASE_READ);
@@ -181,7 +181,7 @@ static int load_inputs(struct diff_ctx *ctx, char **argv)
 
 static void debug_report(struct diff_ctx *ctx)
 {
-	struct elf_symbol *s;
+	struct obj_symbol *s;
 	static const char *const status[] = { "unknown", "same", "changed", "new" };
 
 	if (!log_debug_enabled())
@@ -197,7 +197,7 @@ static void debug_report(struct diff_ctx *ctx)
 
 static bool has_changes(struct diff_ctx *ctx)
 {
-	struct elf_symbol *s;
+	struct obj_symbol *s;
 
 	for_each_sym(ctx->patched, s)
 		if (s->include && (is_func_sym(s) || (is_object_sym(s) && s->status == ST_NEW &&
@@ -209,11 +209,11 @@ static bool has_changes(struct diff_ctx *ctx)
 static void free_ctx(struct diff_ctx *ctx)
 {
 	if (ctx->orig)
-		elf_close(ctx->orig);
+		obj_close(ctx->orig);
 	if (ctx->patched)
-		elf_close(ctx->patched);
+		obj_close(ctx->patched);
 	if (ctx->out)
-		elf_close(ctx->out);
+		obj_close(ctx->out);
 	if (ctx->parent)
 		parent_symtab_free(ctx->parent);
 	if (ctx->symvers)
@@ -240,7 +240,7 @@ static int run(struct diff_ctx *ctx, char **argv)
 	if (build_output(ctx))
 		return -1;
 	timer_mark(PHASE_OUTPUT);
-	if (elf_write(ctx->out, output)) {
+	if (obj_write(ctx->out, output)) {
 		report_output_discard();
 		return -1;
 	}

@@ -26,7 +26,7 @@ static const struct {
 	{ ".kpatch.callbacks.pre_unpatch", KPATCH_PRE_UNPATCH },
 };
 
-bool is_author_sec(const struct elf_section *sec)
+bool is_author_sec(const struct obj_section *sec)
 {
 	const char *name = is_rela_sec(sec) && sec->base ? sec->base->name : sec->name;
 
@@ -42,10 +42,10 @@ static int callback_kind(const char *name)
 }
 
 /* The function an author record at @r points to, or NULL with an error. */
-static struct elf_symbol *record_function(struct diff_ctx *ctx, const struct elf_reloc *r)
+static struct obj_symbol *record_function(struct diff_ctx *ctx, const struct obj_reloc *r)
 {
 	int64_t add;
-	struct elf_symbol *f = reloc_target_symbol(r, &add);
+	struct obj_symbol *f = reloc_target_symbol(r, &add);
 
 	if (!is_func_sym(f) || add != 0 || !f->sec) {
 		error_at(ctx->orig_name, r->sec->base->name, r->offset,
@@ -56,9 +56,9 @@ static struct elf_symbol *record_function(struct diff_ctx *ctx, const struct elf
 }
 
 /* The string an author record at @r points to (KPATCH_IGNORE_SECTION). */
-static const char *record_string(struct diff_ctx *ctx, const struct elf_reloc *r)
+static const char *record_string(struct diff_ctx *ctx, const struct obj_reloc *r)
 {
-	const struct elf_section *s = r->sym->sec;
+	const struct obj_section *s = r->sym->sec;
 	uint64_t off;
 
 	if (!s || !s->buf)
@@ -72,10 +72,10 @@ bad:
 	return NULL;
 }
 
-static void ignore_section_named(struct elf *elf, const char *name)
+static void ignore_section_named(struct obj *elf, const char *name)
 {
-	struct elf_section *sec = find_section_by_name(elf, name);
-	struct elf_symbol *s;
+	struct obj_section *sec = find_section_by_name(elf, name);
+	struct obj_symbol *s;
 
 	if (!sec)
 		return;
@@ -84,12 +84,12 @@ static void ignore_section_named(struct elf *elf, const char *name)
 		s->strip = true;
 }
 
-static int read_ignore_and_force(struct diff_ctx *ctx, struct elf_section *sec)
+static int read_ignore_and_force(struct diff_ctx *ctx, struct obj_section *sec)
 {
 	bool ignore_funcs = !strcmp(sec->name, KPATCH_IGNORE_FUNCTIONS_SEC);
 	bool ignore_secs = !strcmp(sec->name, KPATCH_IGNORE_SECTIONS_SEC);
 	bool force = !strcmp(sec->name, KPATCH_FORCE_FUNCTIONS_SEC);
-	struct elf_reloc *r;
+	struct obj_reloc *r;
 
 	if ((!ignore_funcs && !ignore_secs && !force) || !sec->rela)
 		return 0;
@@ -104,7 +104,7 @@ static int read_ignore_and_force(struct diff_ctx *ctx, struct elf_section *sec)
 			debug("ignoring section %s", name);
 			continue;
 		}
-		struct elf_symbol *f = record_function(ctx, r);
+		struct obj_symbol *f = record_function(ctx, r);
 
 		if (!f)
 			return -1;
@@ -121,7 +121,7 @@ static int read_ignore_and_force(struct diff_ctx *ctx, struct elf_section *sec)
 
 int read_author_marks(struct diff_ctx *ctx)
 {
-	struct elf_section *sec;
+	struct obj_section *sec;
 
 	for_each_sec(ctx->patched, sec) {
 		if (!is_author_sec(sec))
@@ -139,7 +139,7 @@ int read_author_marks(struct diff_ctx *ctx)
 /* Twins of ignored functions are ignored too (correlation is done). */
 void propagate_author_marks(struct diff_ctx *ctx)
 {
-	struct elf_symbol *s;
+	struct obj_symbol *s;
 
 	for_each_sym(ctx->patched, s) {
 		if (s->twin && s->strip)
@@ -149,16 +149,16 @@ void propagate_author_marks(struct diff_ctx *ctx)
 	}
 }
 
-static int output_callbacks_of(struct diff_ctx *ctx, struct elf_section *sec, int kind,
-			       struct elf_section **out)
+static int output_callbacks_of(struct diff_ctx *ctx, struct obj_section *sec, int kind,
+			       struct obj_section **out)
 {
-	struct elf_reloc *r;
+	struct obj_reloc *r;
 
 	if (!sec->rela)
 		return 0;
 	for_each_reloc(sec->rela, r) {
 		struct kpatch_callback rec = { .kind = (kpm_u64)kind };
-		struct elf_symbol *f = record_function(ctx, r), *of;
+		struct obj_symbol *f = record_function(ctx, r), *of;
 		int64_t at;
 
 		if (!f)
@@ -170,13 +170,13 @@ static int output_callbacks_of(struct diff_ctx *ctx, struct elf_section *sec, in
 			GElf_Shdr sh = { .sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC,
 					 .sh_addralign = 8 };
 
-			*out = elf_add_section(ctx->out, KPATCH_CALLBACKS_SEC, &sh, NULL, 0);
+			*out = obj_add_section(ctx->out, KPATCH_CALLBACKS_SEC, &sh, NULL, 0);
 			if (!*out)
 				return -1;
 		}
-		at = elf_section_append(*out, &rec, sizeof(rec), 8);
+		at = obj_section_append(*out, &rec, sizeof(rec), 8);
 		if (at < 0 ||
-		    !elf_add_reloc(ctx->out, *out, (uint64_t)at + offsetof(struct kpatch_callback, func),
+		    !obj_add_reloc(ctx->out, *out, (uint64_t)at + offsetof(struct kpatch_callback, func),
 				   R_X86_64_64, of, 0) ||
 		    output_meta_string(ctx, *out,
 				       (uint64_t)at + offsetof(struct kpatch_callback, obj_name),
@@ -189,7 +189,7 @@ static int output_callbacks_of(struct diff_ctx *ctx, struct elf_section *sec, in
 
 int output_author_records(struct diff_ctx *ctx)
 {
-	struct elf_section *sec, *callbacks = NULL, *states = NULL;
+	struct obj_section *sec, *callbacks = NULL, *states = NULL;
 
 	for_each_sec(ctx->patched, sec) {
 		int kind = callback_kind(sec->name);
@@ -203,7 +203,7 @@ int output_author_records(struct diff_ctx *ctx)
 			if (sec->size % sizeof(struct kpatch_state))
 				return error_obj(ctx->orig_name, "%s: size %zu is not a multiple of %zu",
 						 sec->name, sec->size, sizeof(struct kpatch_state));
-			states = elf_add_section(ctx->out, KPATCH_STATES_SEC, &sh, sec->buf, sec->size);
+			states = obj_add_section(ctx->out, KPATCH_STATES_SEC, &sh, sec->buf, sec->size);
 			if (!states)
 				return -1;
 		}

@@ -22,14 +22,14 @@
 /* A name reported once on stdout. */
 struct report_name {
 	char *text;			/* "obj.name,pos", or a symbol name */
-	struct elf_hnode node;		/* report_set.htab */
+	struct obj_hnode node;		/* report_set.htab */
 };
 
 /* Names reported once each, sorted, after the output is written. */
 struct report_set {
 	struct report_name *names;	/* reported names */
 	size_t nr, cap;			/* used and allocated */
-	struct elf_htab htab;		/* names by text */
+	struct obj_htab htab;		/* names by text */
 };
 
 static struct report_set klp_names;	/* "livepatch symbol:" lines */
@@ -56,7 +56,7 @@ static int report_set_grow(struct report_set *set)
 static int report_set_add(struct report_set *set, const char *text)
 {
 	uint64_t key = hash_str(text);
-	struct elf_hnode *n;
+	struct obj_hnode *n;
 
 	if (!set->htab.buckets && htab_init(&set->htab, 64))
 		return error_obj("create-diff-object", "out of memory");
@@ -107,19 +107,19 @@ static int64_t meta_string(struct diff_ctx *ctx, const char *s)
 			return (int64_t)off;
 		off += strlen(buf + off) + 1;
 	}
-	return elf_section_append(ctx->out_strings, s, len, 1);
+	return obj_section_append(ctx->out_strings, s, len, 1);
 }
 
 /* Point the u64 at @off of @sec at string @s of .kpatch.strings. */
-int output_meta_string(struct diff_ctx *ctx, struct elf_section *sec, uint64_t off,
+int output_meta_string(struct diff_ctx *ctx, struct obj_section *sec, uint64_t off,
 		       const char *s)
 {
 	int64_t at = meta_string(ctx, s);
 
 	if (at < 0)
 		return -1;
-	return elf_add_reloc(ctx->out, sec, off, R_X86_64_64,
-			     elf_section_symbol(ctx->out, ctx->out_strings), at) ? 0 : -1;
+	return obj_add_reloc(ctx->out, sec, off, R_X86_64_64,
+			     obj_section_symbol(ctx->out, ctx->out_strings), at) ? 0 : -1;
 }
 
 static int create_meta_sections(struct diff_ctx *ctx)
@@ -129,12 +129,12 @@ static int create_meta_sections(struct diff_ctx *ctx)
 	GElf_Shdr note = { .sh_type = SHT_PROGBITS, .sh_addralign = 1 };
 
 	/* no executable stack (ld warns about objects without the note) */
-	if (!elf_add_section(ctx->out, ".note.GNU-stack", &note, NULL, 0))
+	if (!obj_add_section(ctx->out, ".note.GNU-stack", &note, NULL, 0))
 		return -1;
-	ctx->out_strings = elf_add_section(ctx->out, KPATCH_STRINGS_SEC, &sh, NULL, 0);
+	ctx->out_strings = obj_add_section(ctx->out, KPATCH_STRINGS_SEC, &sh, NULL, 0);
 	sh.sh_addralign = 8;
-	ctx->out_funcs = elf_add_section(ctx->out, KPATCH_FUNCS_SEC, &sh, NULL, 0);
-	ctx->out_klp_relocs = elf_add_section(ctx->out, KPATCH_KLP_RELOCS_SEC, &sh, NULL, 0);
+	ctx->out_funcs = obj_add_section(ctx->out, KPATCH_FUNCS_SEC, &sh, NULL, 0);
+	ctx->out_klp_relocs = obj_add_section(ctx->out, KPATCH_KLP_RELOCS_SEC, &sh, NULL, 0);
 	if (!ctx->out_strings || !ctx->out_funcs || !ctx->out_klp_relocs)
 		return -1;
 	return 0;
@@ -150,7 +150,7 @@ struct parent_ref {
 static long object_file_group(struct diff_ctx *ctx)
 {
 	const char **locals;
-	struct elf_symbol *s, *file = NULL;
+	struct obj_symbol *s, *file = NULL;
 	size_t n = 0;
 
 	if (ctx->file_group_done)
@@ -180,7 +180,7 @@ static bool is_stripped_module(const struct parent_symtab *parent)
 	return parent->is_module && parent->nr_files <= 1;
 }
 
-static int resolve_stripped_module_local(struct diff_ctx *ctx, const struct elf_symbol *o,
+static int resolve_stripped_module_local(struct diff_ctx *ctx, const struct obj_symbol *o,
 					 struct parent_ref *ref)
 {
 	const struct parent_sym *ps = parent_find_local(ctx->parent, 0, o->name);
@@ -201,10 +201,10 @@ static int resolve_stripped_module_local(struct diff_ctx *ctx, const struct elf_
 
 /* Find the parent's copy of unchanged symbol @p (PATCHED.o; its twin is
  * what the kernel has).  Returns 0 and fills @ref, or -1. */
-static int resolve_parent_symbol(struct diff_ctx *ctx, const struct elf_symbol *p,
+static int resolve_parent_symbol(struct diff_ctx *ctx, const struct obj_symbol *p,
 				 struct parent_ref *ref)
 {
-	const struct elf_symbol *o = p->twin ? p->twin : p;
+	const struct obj_symbol *o = p->twin ? p->twin : p;
 	const struct parent_sym *ps;
 	long group;
 
@@ -241,28 +241,28 @@ static int resolve_parent_symbol(struct diff_ctx *ctx, const struct elf_symbol *
 
 /* An undefined symbol of the output (@bind: STB_GLOBAL or STB_WEAK), left
  * for the module link and the module loader. */
-static struct elf_symbol *output_undefined(struct diff_ctx *ctx, const char *name,
+static struct obj_symbol *output_undefined(struct diff_ctx *ctx, const char *name,
 					   unsigned char bind)
 {
-	struct elf_symbol *s = find_symbol_by_name(ctx->out, name);
+	struct obj_symbol *s = find_symbol_by_name(ctx->out, name);
 
 	if (s && is_undef_sym(s))
 		return s;
-	return elf_add_symbol(ctx->out, name, bind, STT_NOTYPE, NULL, 0, 0);
+	return obj_add_symbol(ctx->out, name, bind, STT_NOTYPE, NULL, 0, 0);
 }
 
-static int add_klp_reloc(struct diff_ctx *ctx, struct elf_section *osec, uint64_t offset,
-			 const struct elf_reloc *r, int64_t addend, const struct parent_ref *ref)
+static int add_klp_reloc(struct diff_ctx *ctx, struct obj_section *osec, uint64_t offset,
+			 const struct obj_reloc *r, int64_t addend, const struct parent_ref *ref)
 {
 	struct kpatch_klp_reloc rec = { .addend = addend, .type = r->type, .sympos = ref->sympos };
-	struct elf_section *k = ctx->out_klp_relocs;
+	struct obj_section *k = ctx->out_klp_relocs;
 	int64_t at;
 
-	at = elf_section_append(k, &rec, sizeof(rec), 8);
+	at = obj_section_append(k, &rec, sizeof(rec), 8);
 	if (at < 0)
 		return -1;
-	if (!elf_add_reloc(ctx->out, k, (uint64_t)at + offsetof(struct kpatch_klp_reloc, dest),
-			   R_X86_64_64, elf_section_symbol(ctx->out, osec), (int64_t)offset))
+	if (!obj_add_reloc(ctx->out, k, (uint64_t)at + offsetof(struct kpatch_klp_reloc, dest),
+			   R_X86_64_64, obj_section_symbol(ctx->out, osec), (int64_t)offset))
 		return -1;
 	if (output_meta_string(ctx, k, (uint64_t)at + offsetof(struct kpatch_klp_reloc, sym_name),
 			      ref->name) ||
@@ -282,12 +282,12 @@ static bool is_patch_module_symbol(const char *name)
 }
 
 /* A relocation to an undefined symbol that the module loader resolves. */
-static int output_loader_reloc(struct diff_ctx *ctx, struct elf_section *osec, uint64_t offset,
-			       const struct elf_reloc *r, const char *name, int64_t addend)
+static int output_loader_reloc(struct diff_ctx *ctx, struct obj_section *osec, uint64_t offset,
+			       const struct obj_reloc *r, const char *name, int64_t addend)
 {
-	struct elf_symbol *u = output_undefined(ctx, name, STB_GLOBAL);
+	struct obj_symbol *u = output_undefined(ctx, name, STB_GLOBAL);
 
-	return u && elf_add_reloc(ctx->out, osec, offset, r->type, u, addend) ? 0 : -1;
+	return u && obj_add_reloc(ctx->out, osec, offset, r->type, u, addend) ? 0 : -1;
 }
 
 /*
@@ -297,15 +297,15 @@ static int output_loader_reloc(struct diff_ctx *ctx, struct elf_section *osec, u
  * it (a new global function in a.c called from b.c); create-klp-module
  * refuses the module if nothing does (a weak reference may stay 0).
  */
-static int output_link_reloc(struct diff_ctx *ctx, struct elf_section *osec, uint64_t offset,
-			     const struct elf_reloc *r, const struct elf_symbol *t,
+static int output_link_reloc(struct diff_ctx *ctx, struct obj_section *osec, uint64_t offset,
+			     const struct obj_reloc *r, const struct obj_symbol *t,
 			     const char *name, int64_t addend)
 {
 	bool weak = t->bind == STB_WEAK;
-	struct elf_symbol *u = output_undefined(ctx, name, weak ? STB_WEAK : STB_GLOBAL);
+	struct obj_symbol *u = output_undefined(ctx, name, weak ? STB_WEAK : STB_GLOBAL);
 	char text[1024];
 
-	if (!u || !elf_add_reloc(ctx->out, osec, offset, r->type, u, addend))
+	if (!u || !obj_add_reloc(ctx->out, osec, offset, r->type, u, addend))
 		return -1;
 	debug("%s+0x%llx: %s is neither in %s nor exported: left for the module link",
 	      osec->name, (unsigned long long)offset, name, ctx->parent_name);
@@ -325,9 +325,9 @@ static int output_link_reloc(struct diff_ctx *ctx, struct elf_section *osec, uin
  *  - an undefined symbol that neither the parent nor MODULE.SYMVERS knows
  *    stays undefined for the module link (output_link_reloc()).
  */
-static int output_external_reloc(struct diff_ctx *ctx, struct elf_section *osec,
-				 uint64_t offset, const struct elf_reloc *r,
-				 struct elf_symbol *t, int64_t addend)
+static int output_external_reloc(struct diff_ctx *ctx, struct obj_section *osec,
+				 uint64_t offset, const struct obj_reloc *r,
+				 struct obj_symbol *t, int64_t addend)
 {
 	const char *name = t->twin ? t->twin->name : t->name;
 	const struct parent_sym *ps;
@@ -358,7 +358,7 @@ static int output_external_reloc(struct diff_ctx *ctx, struct elf_section *osec,
  * sections of PATCHED.o (the writer recomputes them for rela sections),
  * and groups and link-order pairs do not survive the selection of entries.
  */
-GElf_Shdr output_shdr(const struct elf_section *sec)
+GElf_Shdr output_shdr(const struct obj_section *sec)
 {
 	GElf_Shdr sh = sec->sh;
 
@@ -368,31 +368,31 @@ GElf_Shdr output_shdr(const struct elf_section *sec)
 	return sh;
 }
 
-struct elf_symbol *output_symbol(struct diff_ctx *ctx, struct elf_symbol *sym)
+struct obj_symbol *output_symbol(struct diff_ctx *ctx, struct obj_symbol *sym)
 {
-	struct elf_section *osec;
-	struct elf_symbol *o;
+	struct obj_section *osec;
+	struct obj_symbol *o;
 
 	if (sym->priv)
 		return sym->priv;
 	if (is_section_sym(sym)) {
 		osec = sym->sec ? sym->sec->priv : NULL;
-		o = osec ? elf_section_symbol(ctx->out, osec) : NULL;
+		o = osec ? obj_section_symbol(ctx->out, osec) : NULL;
 	} else {
 		osec = sym->sec ? sym->sec->priv : NULL;
 		if (!osec)
 			return NULL;
-		o = elf_add_symbol(ctx->out, sym->name, sym->bind, sym->type, osec, sym->offset,
+		o = obj_add_symbol(ctx->out, sym->name, sym->bind, sym->type, osec, sym->offset,
 				   sym->size);
 	}
 	sym->priv = o;
 	return o;
 }
 
-int output_reloc(struct diff_ctx *ctx, struct elf_section *osec, uint64_t offset,
-		 const struct elf_reloc *r)
+int output_reloc(struct diff_ctx *ctx, struct obj_section *osec, uint64_t offset,
+		 const struct obj_reloc *r)
 {
-	struct elf_symbol *t = r->sym, *o;
+	struct obj_symbol *t = r->sym, *o;
 	int64_t addend = r->addend;
 
 	if (is_section_sym(t) && t->sec && !t->sec->include)
@@ -401,7 +401,7 @@ int output_reloc(struct diff_ctx *ctx, struct elf_section *osec, uint64_t offset
 		o = output_symbol(ctx, t);
 		if (!o)
 			return error_at(ctx->orig_name, t->name, 0, "cannot copy symbol to output");
-		return elf_add_reloc(ctx->out, osec, offset, r->type, o, addend) ? 0 : -1;
+		return obj_add_reloc(ctx->out, osec, offset, r->type, o, addend) ? 0 : -1;
 	}
 	if (is_section_sym(t))
 		return error_at(ctx->orig_name, osec->name, offset,
@@ -412,18 +412,18 @@ int output_reloc(struct diff_ctx *ctx, struct elf_section *osec, uint64_t offset
 
 static int copy_included_sections(struct diff_ctx *ctx)
 {
-	struct elf_section *sec;
-	struct elf_symbol *s;
+	struct obj_section *sec;
+	struct obj_symbol *s;
 
 	for_each_sec(ctx->patched, sec) {
 		if (!sec->include || is_rela_sec(sec))
 			continue;
 		GElf_Shdr sh = output_shdr(sec);
 
-		sec->priv = elf_add_section(ctx->out, sec->name, &sh, sec->buf, sec->size);
+		sec->priv = obj_add_section(ctx->out, sec->name, &sh, sec->buf, sec->size);
 		if (!sec->priv)
 			return -1;
-		((struct elf_section *)sec->priv)->sh.sh_size = sec->sh.sh_size;
+		((struct obj_section *)sec->priv)->sh.sh_size = sec->sh.sh_size;
 	}
 	for_each_sym(ctx->patched, s) {
 		if (s->include && !is_section_sym(s) && s->sec && s->sec->include &&
@@ -435,8 +435,8 @@ static int copy_included_sections(struct diff_ctx *ctx)
 
 static int copy_included_relocations(struct diff_ctx *ctx)
 {
-	struct elf_section *sec;
-	struct elf_reloc *r;
+	struct obj_section *sec;
+	struct obj_reloc *r;
 
 	for_each_sec(ctx->patched, sec) {
 		if (!sec->include || is_rela_sec(sec) || !sec->rela)
@@ -451,7 +451,7 @@ static int copy_included_relocations(struct diff_ctx *ctx)
 /* One .kpatch.funcs record per replaced function. */
 static int output_func_records(struct diff_ctx *ctx)
 {
-	struct elf_symbol *p;
+	struct obj_symbol *p;
 	struct parent_ref ref;
 
 	for_each_changed_func(ctx->patched, p) {
@@ -463,10 +463,10 @@ static int output_func_records(struct diff_ctx *ctx)
 		if (resolve_parent_symbol(ctx, p, &ref))
 			return -1;
 		rec.old_sympos = ref.sympos;
-		at = elf_section_append(ctx->out_funcs, &rec, sizeof(rec), 8);
+		at = obj_section_append(ctx->out_funcs, &rec, sizeof(rec), 8);
 		if (at < 0)
 			return -1;
-		if (!elf_add_reloc(ctx->out, ctx->out_funcs,
+		if (!obj_add_reloc(ctx->out, ctx->out_funcs,
 				   (uint64_t)at + offsetof(struct kpatch_func, new_func), R_X86_64_64,
 				   output_symbol(ctx, p), 0))
 			return -1;
@@ -506,7 +506,7 @@ void report_output_discard(void)
  */
 static void warn_new_globals_named_like_parent(struct diff_ctx *ctx)
 {
-	struct elf_symbol *p;
+	struct obj_symbol *p;
 
 	for_each_sym(ctx->patched, p) {
 		if (p->status != ST_NEW || !p->include || is_local_sym(p) || is_undef_sym(p) ||
@@ -522,7 +522,7 @@ static void warn_new_globals_named_like_parent(struct diff_ctx *ctx)
 
 void report_output(struct diff_ctx *ctx)
 {
-	struct elf_symbol *p;
+	struct obj_symbol *p;
 
 	warn_new_globals_named_like_parent(ctx);
 
@@ -548,11 +548,11 @@ void report_output(struct diff_ctx *ctx)
 
 static int add_file_symbol(struct diff_ctx *ctx)
 {
-	struct elf_symbol *s;
+	struct obj_symbol *s;
 
 	for_each_sym(ctx->orig, s)
 		if (is_file_sym(s)) {
-			struct elf_symbol *f = elf_add_symbol(ctx->out, s->name, STB_LOCAL, STT_FILE,
+			struct obj_symbol *f = obj_add_symbol(ctx->out, s->name, STB_LOCAL, STT_FILE,
 							      NULL, 0, 0);
 
 			if (!f)
@@ -567,7 +567,7 @@ int build_output(struct diff_ctx *ctx)
 {
 	int ret = -1;
 
-	ctx->out = elf_create("OUTPUT.o");
+	ctx->out = obj_create("OUTPUT.o");
 	if (!ctx->out)
 		return -1;
 	if (add_file_symbol(ctx) || create_meta_sections(ctx) || copy_included_sections(ctx) ||

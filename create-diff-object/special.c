@@ -89,7 +89,7 @@ const struct special_sec *find_special(const char *name)
 	return NULL;
 }
 
-bool is_special_sec(const struct elf_section *sec)
+bool is_special_sec(const struct obj_section *sec)
 {
 	if (find_special(sec->name) || !strcmp(sec->name, ".orc_unwind") ||
 	    !strcmp(sec->name, ".altinstr_replacement") || !strcmp(sec->name, ".altinstr_aux"))
@@ -110,7 +110,7 @@ static size_t env_size(const char *var)
 }
 
 /* Is there a relocation at the start of every entry of size @size? */
-static bool size_fits(const struct elf *elf, const struct elf_section *sec, size_t size)
+static bool size_fits(const struct obj *elf, const struct obj_section *sec, size_t size)
 {
 	if (!size || sec->size % size)
 		return false;
@@ -121,9 +121,9 @@ static bool size_fits(const struct elf *elf, const struct elf_section *sec, size
 }
 
 /* Does every entry of size @size hold the same offsets of relocations? */
-static bool relocs_repeat(const struct elf *elf, const struct elf_section *sec, size_t size)
+static bool relocs_repeat(const struct obj *elf, const struct obj_section *sec, size_t size)
 {
-	const struct elf_reloc *r;
+	const struct obj_reloc *r;
 	size_t nr_entries = sec->size / size, in_first = 0, all = 0;
 
 	if (!sec->rela)
@@ -142,7 +142,7 @@ static bool relocs_repeat(const struct elf *elf, const struct elf_section *sec, 
 	return true;
 }
 
-static bool has_relocs(const struct elf_section *sec)
+static bool has_relocs(const struct obj_section *sec)
 {
 	return sec->rela && sec->rela->nr_relocs;
 }
@@ -151,7 +151,7 @@ static bool has_relocs(const struct elf_section *sec)
  * Does @size fit @sec: does it divide the section, and (when the section
  * has relocations) does every entry start with one and hold the same ones?
  */
-static bool size_is_consistent(const struct elf *elf, const struct elf_section *sec, size_t size)
+static bool size_is_consistent(const struct obj *elf, const struct obj_section *sec, size_t size)
 {
 	if (!size || size > sec->size || sec->size % size)
 		return false;
@@ -159,7 +159,7 @@ static bool size_is_consistent(const struct elf *elf, const struct elf_section *
 }
 
 /* The smallest size that makes two or more entries with the same relocations. */
-static size_t size_from_reloc_spacing(const struct elf *elf, const struct elf_section *sec)
+static size_t size_from_reloc_spacing(const struct obj *elf, const struct obj_section *sec)
 {
 	if (!has_relocs(sec))
 		return 0;
@@ -194,8 +194,8 @@ static void note_tried(struct size_trial *t, const char *fmt, ...)
 }
 
 /* The entry size the object itself shows, or 0; t->source says from what. */
-static size_t object_entry_size(const struct diff_ctx *ctx, const struct elf *elf,
-				const struct elf_section *sec, const struct special_sec *sp,
+static size_t object_entry_size(const struct diff_ctx *ctx, const struct obj *elf,
+				const struct obj_section *sec, const struct special_sec *sp,
 				struct size_trial *t)
 {
 	size_t n;
@@ -240,7 +240,7 @@ static size_t object_entry_size(const struct diff_ctx *ctx, const struct elf *el
 static bool warned_env[NR_SPECIALS + 1];
 
 /* Warn once per run that override @var=@given was replaced by @used (why: @why). */
-static void warn_override_once(const struct elf *elf, const struct elf_section *sec,
+static void warn_override_once(const struct obj *elf, const struct obj_section *sec,
 			       const char *var, bool *warned, size_t given, const char *why,
 			       size_t used, const char *source)
 {
@@ -252,8 +252,8 @@ static void warn_override_once(const struct elf *elf, const struct elf_section *
 }
 
 /* The entry size of @sec (0 with an error recorded when nothing fits). */
-static size_t entry_size(const struct diff_ctx *ctx, const struct elf *elf,
-			 const struct elf_section *sec, const struct special_sec *sp)
+static size_t entry_size(const struct diff_ctx *ctx, const struct obj *elf,
+			 const struct obj_section *sec, const struct special_sec *sp)
 {
 	struct size_trial t = { .len = 0 };
 	size_t given = env_size(sp->env), n;
@@ -292,23 +292,23 @@ static size_t entry_size(const struct diff_ctx *ctx, const struct elf *elf,
 /* One entry of a special section and the function that owns it. */
 struct special_entry {
 	uint64_t offset;		/* entry offset in the section */
-	struct elf_symbol *func;	/* owning function, or NULL */
+	struct obj_symbol *func;	/* owning function, or NULL */
 };
 
 /* The entries of one special section of one object. */
 struct special_table {
 	const struct special_sec *sp;	/* its description */
-	struct elf_section *sec;	/* the section */
+	struct obj_section *sec;	/* the section */
 	size_t size;			/* entry size */
 	struct special_entry *entries;	/* sec->size / size of them */
 	size_t nr;			/* number of entries */
 };
 
 /* The function named by a printk index entry's pi_entry.func string. */
-static struct elf_symbol *printk_index_owner(const struct elf *elf, const struct elf_reloc *key)
+static struct obj_symbol *printk_index_owner(const struct obj *elf, const struct obj_reloc *key)
 {
-	struct elf_symbol *entry, *func_str;
-	const struct elf_reloc *fr;
+	struct obj_symbol *entry, *func_str;
+	const struct obj_reloc *fr;
 	const char *name;
 	int64_t add;
 	uint64_t at;
@@ -330,11 +330,11 @@ static struct elf_symbol *printk_index_owner(const struct elf *elf, const struct
 	return func_str && is_func_sym(func_str) ? func_str : NULL;
 }
 
-static struct elf_symbol *entry_owner(const struct elf *elf, const struct special_table *t,
+static struct obj_symbol *entry_owner(const struct obj *elf, const struct special_table *t,
 				      uint64_t off)
 {
-	const struct elf_reloc *key = find_reloc_by_offset(elf, t->sec, off);
-	struct elf_symbol *s;
+	const struct obj_reloc *key = find_reloc_by_offset(elf, t->sec, off);
+	struct obj_symbol *s;
 	int64_t add;
 
 	if (!key)
@@ -353,7 +353,7 @@ static struct elf_symbol *entry_owner(const struct elf *elf, const struct specia
 	return s;
 }
 
-static int load_table(const struct diff_ctx *ctx, const struct elf *elf, struct elf_section *sec,
+static int load_table(const struct diff_ctx *ctx, const struct obj *elf, struct obj_section *sec,
 		      const struct special_sec *sp, struct special_table *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -374,7 +374,7 @@ static int load_table(const struct diff_ctx *ctx, const struct elf *elf, struct 
 }
 
 /* Entries owned by @f in table order. */
-static size_t entries_of(const struct special_table *t, const struct elf_symbol *f,
+static size_t entries_of(const struct special_table *t, const struct obj_symbol *f,
 			 uint64_t *offs, size_t max)
 {
 	size_t n = 0;
@@ -394,26 +394,26 @@ static bool in_ignored(const struct special_sec *sp, uint64_t rel)
 }
 
 /* Are two entries (of twin functions) the same, ignoring the line field? */
-static bool entries_equal(const struct elf *oelf, const struct special_table *ot, uint64_t ooff,
-			  const struct elf *pelf, const struct special_table *pt, uint64_t poff)
+static bool entries_equal(const struct obj *oelf, const struct special_table *ot, uint64_t ooff,
+			  const struct obj *pelf, const struct special_table *pt, uint64_t poff)
 {
 	const unsigned char *ob = (unsigned char *)ot->sec->buf + ooff;
 	const unsigned char *pb = (unsigned char *)pt->sec->buf + poff;
 
 	for (uint64_t i = 0; i < pt->size; i++) {
-		const struct elf_reloc *ra = find_reloc_by_offset(oelf, ot->sec, ooff + i);
-		const struct elf_reloc *rb = find_reloc_by_offset(pelf, pt->sec, poff + i);
+		const struct obj_reloc *ra = find_reloc_by_offset(oelf, ot->sec, ooff + i);
+		const struct obj_reloc *rb = find_reloc_by_offset(pelf, pt->sec, poff + i);
 
 		if (!ra != !rb)
 			return false;
 		if (ra) {
-			const struct elf_symbol *fa = ra->sym, *fb = rb->sym;
+			const struct obj_symbol *fa = ra->sym, *fb = rb->sym;
 
 			if (ra->type != rb->type)
 				return false;
 			/* Relocations into the owning function: offsets must match. */
 			if (fa->sec && fb->sec && is_text_sec(fa->sec) && is_text_sec(fb->sec)) {
-				struct elf_symbol *sa, *sb;
+				struct obj_symbol *sa, *sb;
 				int64_t aa, ab;
 
 				sa = reloc_target_symbol(ra, &aa);
@@ -440,10 +440,10 @@ next:
 }
 
 /* Collect the special tables of one object, as an array. */
-static int load_tables(const struct diff_ctx *ctx, const struct elf *elf,
+static int load_tables(const struct diff_ctx *ctx, const struct obj *elf,
 		       struct special_table **tables, size_t *nr)
 {
-	struct elf_section *sec;
+	struct obj_section *sec;
 
 	*tables = calloc(NR_SPECIALS + 1, sizeof(**tables));
 	*nr = 0;
@@ -484,7 +484,7 @@ static int compare_table(struct diff_ctx *ctx, struct special_table *pt, struct 
 	uint64_t oo[64], po[64];
 
 	for (size_t i = 0; i < pt->nr; i++) {
-		struct elf_symbol *f = pt->entries[i].func;
+		struct obj_symbol *f = pt->entries[i].func;
 		size_t no, np;
 
 		if (!f || f->status != ST_SAME || !f->twin || f->strip)
@@ -507,7 +507,7 @@ static int compare_table(struct diff_ctx *ctx, struct special_table *pt, struct 
 	}
 	/* Entries that disappeared from a function also change it. */
 	for (size_t i = 0; ot && i < ot->nr; i++) {
-		struct elf_symbol *f = ot->entries[i].func;
+		struct obj_symbol *f = ot->entries[i].func;
 
 		if (f && f->twin && f->twin->status == ST_SAME && !f->strip &&
 		    !entries_of(pt, f->twin, po, 0))
@@ -537,7 +537,7 @@ int compare_special_entries(struct diff_ctx *ctx)
 	for (size_t i = 0; i < no; i++)
 		if (!table_named(ptabs, np, otabs[i].sec->name))
 			for (size_t k = 0; k < otabs[i].nr; k++) {
-				struct elf_symbol *f = otabs[i].entries[k].func;
+				struct obj_symbol *f = otabs[i].entries[k].func;
 
 				if (f && f->twin && f->twin->status == ST_SAME && !f->strip)
 					f->status = f->twin->status = ST_CHANGED;
@@ -577,8 +577,8 @@ static bool is_dyndbg_key(const char *name)
 static int check_entry_keys(struct diff_ctx *ctx, struct special_table *t, uint64_t off)
 {
 	const char *func = t->entries[off / t->size].func->name;
-	const struct elf_reloc *r;
-	struct elf_symbol *key;
+	const struct obj_reloc *r;
+	struct obj_symbol *key;
 	bool is_jump;
 	int64_t add;
 	uint64_t at;
@@ -624,12 +624,12 @@ static int check_entry_keys(struct diff_ctx *ctx, struct special_table *t, uint6
 /* Copy the entries of @t whose function is included into a new output section. */
 static int output_table(struct diff_ctx *ctx, struct special_table *t, struct special_table *par)
 {
-	struct elf_section *osec = NULL, *opar = NULL;
+	struct obj_section *osec = NULL, *opar = NULL;
 
 	for (size_t i = 0; i < t->nr; i++) {
-		struct elf_symbol *f = t->entries[i].func;
+		struct obj_symbol *f = t->entries[i].func;
 		uint64_t off = t->entries[i].offset;
-		const struct elf_reloc *r;
+		const struct obj_reloc *r;
 		int64_t at;
 
 		if (!f || !f->include)
@@ -645,18 +645,18 @@ static int output_table(struct diff_ctx *ctx, struct special_table *t, struct sp
 		if (!osec) {
 			GElf_Shdr sh = output_shdr(t->sec);
 
-			osec = elf_add_section(ctx->out, t->sec->name, &sh, NULL, 0);
+			osec = obj_add_section(ctx->out, t->sec->name, &sh, NULL, 0);
 			if (!osec)
 				return -1;
 			if (par) {
 				GElf_Shdr psh = output_shdr(par->sec);
 
-				opar = elf_add_section(ctx->out, par->sec->name, &psh, NULL, 0);
+				opar = obj_add_section(ctx->out, par->sec->name, &psh, NULL, 0);
 				if (!opar)
 					return -1;
 			}
 		}
-		at = elf_section_append(osec, (char *)t->sec->buf + off, t->size, 1);
+		at = obj_section_append(osec, (char *)t->sec->buf + off, t->size, 1);
 		if (at < 0)
 			return -1;
 		for (uint64_t k = 0; k < t->size; k++) {
@@ -667,7 +667,7 @@ static int output_table(struct diff_ctx *ctx, struct special_table *t, struct sp
 		if (opar) {
 			size_t psz = par->size;
 
-			if (elf_section_append(opar, (char *)par->sec->buf + i * psz, psz, 1) < 0)
+			if (obj_section_append(opar, (char *)par->sec->buf + i * psz, psz, 1) < 0)
 				return -1;
 		}
 	}
@@ -678,7 +678,7 @@ static int output_table(struct diff_ctx *ctx, struct special_table *t, struct sp
 static int load_parallel(const struct diff_ctx *ctx, struct special_table *t,
 			 struct special_table *par)
 {
-	struct elf_section *psec;
+	struct obj_section *psec;
 	size_t sz, given;
 
 	memset(par, 0, sizeof(*par));
@@ -710,7 +710,7 @@ static int load_parallel(const struct diff_ctx *ctx, struct special_table *t,
 
 /* Mark what the entries of included functions point to (e.g. replacement code). */
 int include_special_targets(struct diff_ctx *ctx, int (*include_target)(struct diff_ctx *,
-							 const struct elf_reloc *))
+							 const struct obj_reloc *))
 {
 	struct special_table *tabs = NULL;
 	size_t nr = 0;
@@ -725,14 +725,14 @@ int include_special_targets(struct diff_ctx *ctx, int (*include_target)(struct d
 			if (!t->entries[e].func || !t->entries[e].func->include)
 				continue;
 			for (uint64_t k = 1; k < t->size; k++) {
-				const struct elf_reloc *r =
+				const struct obj_reloc *r =
 					find_reloc_by_offset(ctx->patched, t->sec, t->entries[e].offset + k);
 
 				if (r && include_target(ctx, r))
 					goto out;
 			}
 			if (t->sp->printk_index) {
-				const struct elf_reloc *r =
+				const struct obj_reloc *r =
 					find_reloc_by_offset(ctx->patched, t->sec, t->entries[e].offset);
 
 				if (r && include_target(ctx, r))

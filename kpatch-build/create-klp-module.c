@@ -59,7 +59,7 @@
 /* One decoded struct kpatch_klp_reloc record. */
 struct klp_record {
 	size_t index;			/* record number in .kpatch.klp_relocs */
-	struct elf_section *target;	/* section the relocation patches */
+	struct obj_section *target;	/* section the relocation patches */
 	uint64_t offset;		/* where in @target */
 	const char *sym_name;		/* the symbol it refers to */
 	const char *obj_name;		/* "vmlinux" or the module defining it */
@@ -76,9 +76,9 @@ struct patch_object {
 
 /* What the steps share. */
 struct klp_ctx {
-	struct elf *elf;		/* the patch module being finished */
+	struct obj *elf;		/* the patch module being finished */
 	const char *path;		/* its file name, for messages */
-	struct elf_section *records;	/* .kpatch.klp_relocs, NULL if none */
+	struct obj_section *records;	/* .kpatch.klp_relocs, NULL if none */
 	size_t nr_converted;		/* relocations written to .klp.rela.* */
 	size_t nr_symbols;		/* .klp.sym.* symbols created */
 	struct symvers **symvers;	/* --symvers: the exports the kernel resolves */
@@ -92,12 +92,12 @@ static bool has_prefix(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
-static bool is_livepatch_sym(const struct elf_symbol *s)
+static bool is_livepatch_sym(const struct obj_symbol *s)
 {
 	return !s->sec && s->sym.st_shndx == SHN_LIVEPATCH;
 }
 
-static bool is_livepatch_rela_sec(const struct elf_section *s)
+static bool is_livepatch_rela_sec(const struct obj_section *s)
 {
 	return is_rela_sec(s) && (s->sh.sh_flags & SHF_RELA_LIVEPATCH);
 }
@@ -107,9 +107,9 @@ static bool is_livepatch_rela_sec(const struct elf_section *s)
 /* ------------------------------------------------------------------ */
 
 /* Does .modinfo hold the NUL-terminated entry @entry ("livepatch=Y")? */
-static bool modinfo_has(const struct elf *elf, const char *entry)
+static bool modinfo_has(const struct obj *elf, const char *entry)
 {
-	const struct elf_section *mi = find_section_by_name(elf, ".modinfo");
+	const struct obj_section *mi = find_section_by_name(elf, ".modinfo");
 	size_t len = strlen(entry) + 1;
 
 	if (!mi || !mi->buf)
@@ -124,7 +124,7 @@ static bool modinfo_has(const struct elf *elf, const char *entry)
 /* The input must be a livepatch module made from kpatch metadata. */
 static int check_patch_module(struct klp_ctx *ctx)
 {
-	const struct elf_section *funcs;
+	const struct obj_section *funcs;
 
 	if (ctx->elf->ehdr.e_type != ET_REL)
 		return error_obj(ctx->path, "not a relocatable object (a kernel module)");
@@ -169,7 +169,7 @@ static bool is_exported(const struct klp_ctx *ctx, const char *name)
 }
 
 /* An undefined symbol the module loader would fail on (a weak one is 0). */
-static bool is_unresolved_sym(const struct klp_ctx *ctx, const struct elf_symbol *s)
+static bool is_unresolved_sym(const struct klp_ctx *ctx, const struct obj_symbol *s)
 {
 	return is_undef_sym(s) && *s->name && s->bind != STB_WEAK && !is_livepatch_sym(s) &&
 	       !is_exported(ctx, s->name);
@@ -183,14 +183,14 @@ static int cmp_names(const void *a, const void *b)
 /* Does the object at @path have an undefined symbol @name? */
 static int object_references(const char *path, const char *name, bool *refs)
 {
-	struct elf *obj = elf_open_read(path);
-	struct elf_symbol *s;
+	struct obj *obj = obj_open_read(path);
+	struct obj_symbol *s;
 
 	if (!obj)
 		return -1;
 	s = find_symbol_by_name(obj, name);
 	*refs = s && is_undef_sym(s);
-	elf_close(obj);
+	obj_close(obj);
 	return 0;
 }
 
@@ -233,7 +233,7 @@ static int referencing_sources(struct klp_ctx *ctx, const char *name, char *buf,
 static int check_link(struct klp_ctx *ctx)
 {
 	const char **names;
-	struct elf_symbol *s;
+	struct obj_symbol *s;
 	char refs[512], more[256] = "";
 	size_t n = 0;
 	int ret = 0;
@@ -269,10 +269,10 @@ out:
 /* ------------------------------------------------------------------ */
 
 /* The R_X86_64_64 relocation that fills the u64 field at @off of the records. */
-static struct elf_reloc *field_reloc(struct klp_ctx *ctx, size_t index, uint64_t off,
+static struct obj_reloc *field_reloc(struct klp_ctx *ctx, size_t index, uint64_t off,
 				     const char *field)
 {
-	struct elf_reloc *r = find_reloc_by_offset(ctx->elf, ctx->records, off);
+	struct obj_reloc *r = find_reloc_by_offset(ctx->elf, ctx->records, off);
 
 	if (!r) {
 		error_at(ctx->path, KPATCH_KLP_RELOCS_SEC, off,
@@ -291,7 +291,7 @@ static struct elf_reloc *field_reloc(struct klp_ctx *ctx, size_t index, uint64_t
 }
 
 /* Where a relocation points: section and offset (symbol value + addend). */
-static int reloc_place(const struct elf_reloc *r, struct elf_section **sec, uint64_t *off)
+static int reloc_place(const struct obj_reloc *r, struct obj_section **sec, uint64_t *off)
 {
 	int64_t at = (int64_t)r->sym->offset + r->addend;
 
@@ -306,8 +306,8 @@ static int reloc_place(const struct elf_reloc *r, struct elf_section **sec, uint
 static const char *field_string(struct klp_ctx *ctx, size_t index, uint64_t off,
 				const char *field)
 {
-	struct elf_reloc *r = field_reloc(ctx, index, off, field);
-	struct elf_section *sec;
+	struct obj_reloc *r = field_reloc(ctx, index, off, field);
+	struct obj_section *sec;
 	uint64_t at;
 	const char *s;
 
@@ -346,9 +346,9 @@ static int check_record_names(struct klp_ctx *ctx, const struct klp_record *rec)
 /* The place must be inside an allocated section, unrelocated and zero. */
 static int check_record_place(struct klp_ctx *ctx, const struct klp_record *rec)
 {
-	const struct elf_section *t = rec->target;
+	const struct obj_section *t = rec->target;
 	int width = arch_reloc_width(rec->type);
-	const struct elf_reloc *other;
+	const struct obj_reloc *other;
 
 	if (!arch_reloc_is_known(rec->type) || width <= 0)
 		return error_obj(ctx->path, "record %zu (%s): unsupported relocation type %u",
@@ -385,7 +385,7 @@ static int decode_record(struct klp_ctx *ctx, size_t index, struct klp_record *r
 {
 	uint64_t base = index * sizeof(struct kpatch_klp_reloc);
 	struct kpatch_klp_reloc raw;
-	struct elf_reloc *dest;
+	struct obj_reloc *dest;
 
 	memcpy(&raw, (const char *)ctx->records->buf + base, sizeof(raw));
 	memset(rec, 0, sizeof(*rec));
@@ -417,9 +417,9 @@ static int decode_record(struct klp_ctx *ctx, size_t index, struct klp_record *r
 /* ------------------------------------------------------------------ */
 
 /* The symbol .klp.sym.<obj>.<name>,<sympos>, created on first use. */
-static struct elf_symbol *klp_symbol(struct klp_ctx *ctx, const struct klp_record *rec)
+static struct obj_symbol *klp_symbol(struct klp_ctx *ctx, const struct klp_record *rec)
 {
-	struct elf_symbol *sym;
+	struct obj_symbol *sym;
 	char *name;
 
 	if (asprintf(&name, KLP_SYM_PREFIX "%s.%s,%u", rec->obj_name, rec->sym_name,
@@ -432,7 +432,7 @@ static struct elf_symbol *klp_symbol(struct klp_ctx *ctx, const struct klp_recor
 		error_obj(ctx->path, "symbol %s exists and is not a livepatch symbol", name);
 		sym = NULL;
 	} else if (!sym) {
-		sym = elf_add_symbol(ctx->elf, name, STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
+		sym = obj_add_symbol(ctx->elf, name, STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
 		if (sym) {
 			sym->sym.st_shndx = SHN_LIVEPATCH;
 			ctx->nr_symbols++;
@@ -444,7 +444,7 @@ static struct elf_symbol *klp_symbol(struct klp_ctx *ctx, const struct klp_recor
 }
 
 /* The section .klp.rela.<obj>.<target>, created on first use. */
-static struct elf_section *klp_rela_section(struct klp_ctx *ctx, const struct klp_record *rec)
+static struct obj_section *klp_rela_section(struct klp_ctx *ctx, const struct klp_record *rec)
 {
 	GElf_Shdr sh = {
 		.sh_type = SHT_RELA,
@@ -454,7 +454,7 @@ static struct elf_section *klp_rela_section(struct klp_ctx *ctx, const struct kl
 		.sh_link = ctx->elf->symtab->index,
 		.sh_info = rec->target->index,
 	};
-	struct elf_section *rsec;
+	struct obj_section *rsec;
 	char *name;
 
 	if (asprintf(&name, KLP_RELA_PREFIX "%s.%s", rec->obj_name, rec->target->name) < 0) {
@@ -467,7 +467,7 @@ static struct elf_section *klp_rela_section(struct klp_ctx *ctx, const struct kl
 			  "section of %s", name, rec->target->name);
 		rsec = NULL;
 	} else if (!rsec) {
-		rsec = elf_add_section(ctx->elf, name, &sh, NULL, 0);
+		rsec = obj_add_section(ctx->elf, name, &sh, NULL, 0);
 		if (rsec)
 			debug("section %s", name);
 	}
@@ -477,12 +477,12 @@ static struct elf_section *klp_rela_section(struct klp_ctx *ctx, const struct kl
 
 static int convert_record(struct klp_ctx *ctx, const struct klp_record *rec)
 {
-	struct elf_section *rsec = klp_rela_section(ctx, rec);
-	struct elf_symbol *sym = rsec ? klp_symbol(ctx, rec) : NULL;
+	struct obj_section *rsec = klp_rela_section(ctx, rec);
+	struct obj_symbol *sym = rsec ? klp_symbol(ctx, rec) : NULL;
 
 	if (!sym)
 		return -1;
-	if (!elf_rela_add_reloc(ctx->elf, rsec, rec->offset, rec->type, sym, rec->addend))
+	if (!obj_rela_add_reloc(ctx->elf, rsec, rec->offset, rec->type, sym, rec->addend))
 		return -1;
 	debug("%s+0x%llx: %s %s%+lld", rec->target->name, (unsigned long long)rec->offset,
 	      arch_reloc_name(rec->type), sym->name, (long long)rec->addend);
@@ -503,7 +503,7 @@ static int convert_records(struct klp_ctx *ctx)
 		if (decode_record(ctx, i, &rec) || convert_record(ctx, &rec))
 			return -1;
 	}
-	elf_remove_section(ctx->elf, ctx->records);
+	obj_remove_section(ctx->elf, ctx->records);
 	return 0;
 }
 
@@ -516,9 +516,9 @@ static int convert_records(struct klp_ctx *ctx)
  * would be applied by the module loader with the value 0. */
 static int check_symbols(struct klp_ctx *ctx)
 {
-	struct elf_symbol *s;
-	struct elf_section *sec;
-	struct elf_reloc *r;
+	struct obj_symbol *s;
+	struct obj_section *sec;
+	struct obj_reloc *r;
 
 	for_each_sym(ctx->elf, s) {
 		if (is_livepatch_sym(s) && !has_prefix(s->name, KLP_SYM_PREFIX))
@@ -611,7 +611,7 @@ static int add_object(struct klp_ctx *ctx, char *arg)
 static void free_ctx(struct klp_ctx *ctx)
 {
 	if (ctx->elf)
-		elf_close(ctx->elf);
+		obj_close(ctx->elf);
 	for (size_t i = 0; i < ctx->nr_symvers; i++)
 		symvers_free(ctx->symvers[i]);
 	free(ctx->symvers);
@@ -665,14 +665,14 @@ int main(int argc, char **argv)
 	}
 	if (!err) {
 		ctx.path = argv[optind];
-		ctx.elf = elf_open_read(ctx.path);
+		ctx.elf = obj_open_read(ctx.path);
 		err = ctx.elf ? 0 : -1;
 	}
 	err = err ?: check_patch_module(&ctx);
 	err = err ?: check_link(&ctx);
 	err = err ?: convert_records(&ctx);
 	err = err ?: check_symbols(&ctx);
-	err = err ?: elf_write(ctx.elf, argv[optind + 1]);
+	err = err ?: obj_write(ctx.elf, argv[optind + 1]);
 	free_ctx(&ctx);
 	if (err)
 		return log_report_error();

@@ -98,7 +98,7 @@ struct comparison {
 /* What the steps share. */
 struct match_ctx {
 	const char *orig_path;		/* ORIG.o */
-	struct elf *orig;		/* its model */
+	struct obj *orig;		/* its model */
 	struct target target;		/* TARGET */
 	const char **diff_paths;	/* the -F objects */
 	size_t nr_diff_paths;		/* entries in diff_paths */
@@ -367,7 +367,7 @@ static const struct parent_sym *find_target_func(struct match_ctx *ctx, const ch
 	const struct parent_symtab *st = ctx->target.symtab;
 	size_t count = parent_count_name(st, name);
 	const struct parent_sym *s;
-	struct elf_hnode *node;
+	struct obj_hnode *node;
 
 	if (sympos == 0 && count > 1) {
 		refuse_at(ctx->orig_path, NULL, 0,
@@ -505,20 +505,20 @@ static int target_mask_relocs(struct match_ctx *ctx, const struct func_bytes *fb
 /* ORIG.o                                                              */
 /* ------------------------------------------------------------------ */
 
-static bool is_orig_func(const struct elf_symbol *s)
+static bool is_orig_func(const struct obj_symbol *s)
 {
 	return is_func_sym(s) && s->sec;
 }
 
 #define for_each_orig_func_named(elf, nm, s, node)				\
 	htab_for_each(&(elf)->sym_name_htab, hash_str(nm), node)		\
-		if (((s) = container_of(node, struct elf_symbol, by_name)),	\
+		if (((s) = container_of(node, struct obj_symbol, by_name)),	\
 		    !strcmp((s)->name, (nm)) && is_orig_func(s))
 
-static int orig_func_bytes(struct match_ctx *ctx, const struct elf_symbol *sym,
+static int orig_func_bytes(struct match_ctx *ctx, const struct obj_symbol *sym,
 			   struct func_bytes *fb)
 {
-	const struct elf_section *sec = sym->sec;
+	const struct obj_section *sec = sym->sec;
 
 	if (!sec->buf || sym->offset > sec->size || sym->size > sec->size - sym->offset)
 		return error_at(ctx->orig_path, sym->name, 0,
@@ -532,10 +532,10 @@ static int orig_func_bytes(struct match_ctx *ctx, const struct elf_symbol *sym,
 }
 
 /* Mark the bytes of @sym that ORIG.o's relocations cover, up to @len. */
-static void orig_mask_relocs(const struct elf_symbol *sym, uint64_t len, uint8_t *mask)
+static void orig_mask_relocs(const struct obj_symbol *sym, uint64_t len, uint8_t *mask)
 {
-	const struct elf_section *rela = sym->sec->rela;
-	const struct elf_reloc *r;
+	const struct obj_section *rela = sym->sec->rela;
+	const struct obj_reloc *r;
 
 	if (!rela)
 		return;
@@ -582,7 +582,7 @@ static void compare_masked(const struct func_bytes *here, const struct func_byte
 }
 
 /* Compare @sym of ORIG.o with @psym of TARGET, relocated bytes masked. */
-static int compare_one(struct match_ctx *ctx, const struct elf_symbol *sym,
+static int compare_one(struct match_ctx *ctx, const struct obj_symbol *sym,
 		       const struct parent_sym *psym, struct comparison *c)
 {
 	struct func_bytes here = { 0 }, there = { 0 };
@@ -616,12 +616,12 @@ static int compare_one(struct match_ctx *ctx, const struct elf_symbol *sym,
  * Compares @cold with each and keeps the closest in @c (not valid when
  * TARGET has no such part).
  */
-static int compare_cold(struct match_ctx *ctx, const struct elf_symbol *cold,
+static int compare_cold(struct match_ctx *ctx, const struct obj_symbol *cold,
 			const struct parent_sym *psym, struct comparison *c)
 {
 	struct comparison one;
 	const struct parent_sym *s;
-	struct elf_hnode *node;
+	struct obj_hnode *node;
 
 	memset(c, 0, sizeof(*c));
 	for_each_target_sym_named(&ctx->target, cold->name, s, node) {
@@ -642,7 +642,7 @@ static int compare_cold(struct match_ctx *ctx, const struct elf_symbol *cold,
  * one) with @psym; @c is the comparison that decides: the first part that
  * differs, else the function itself.
  */
-static int compare_func(struct match_ctx *ctx, const struct elf_symbol *sym,
+static int compare_func(struct match_ctx *ctx, const struct obj_symbol *sym,
 			const struct parent_sym *psym, struct comparison *c)
 {
 	struct comparison cold;
@@ -692,8 +692,8 @@ static int check_function(struct match_ctx *ctx, const struct match_request *req
 {
 	const struct parent_sym *psym;
 	struct comparison best = { 0 }, one;
-	struct elf_symbol *sym;
-	struct elf_hnode *node;
+	struct obj_symbol *sym;
+	struct obj_hnode *node;
 
 	psym = find_target_func(ctx, req->name, req->sympos);
 	if (!psym)
@@ -778,11 +778,11 @@ static void free_refusals(struct match_ctx *ctx)
 /* ------------------------------------------------------------------ */
 
 /* The NUL-terminated string an R_X86_64_64 relocation at @off of @funcs points to. */
-static const char *record_string(const struct elf *diff, const struct elf_section *funcs,
+static const char *record_string(const struct obj *diff, const struct obj_section *funcs,
 				 uint64_t off, const char *field)
 {
-	const struct elf_reloc *r = find_reloc_by_offset(diff, funcs, off);
-	const struct elf_section *sec;
+	const struct obj_reloc *r = find_reloc_by_offset(diff, funcs, off);
+	const struct obj_section *sec;
 	int64_t at;
 
 	if (!r || r->type != R_X86_64_64 || !r->sym || !r->sym->sec) {
@@ -802,8 +802,8 @@ static const char *record_string(const struct elf *diff, const struct elf_sectio
 	return (const char *)sec->buf + at;
 }
 
-static int add_record(struct match_ctx *ctx, const struct elf *diff,
-		      const struct elf_section *funcs, uint64_t at)
+static int add_record(struct match_ctx *ctx, const struct obj *diff,
+		      const struct obj_section *funcs, uint64_t at)
 {
 	const char *name, *obj;
 	struct kpatch_func rec;
@@ -825,11 +825,11 @@ static int add_record(struct match_ctx *ctx, const struct elf *diff,
 
 static int read_diff_object(struct match_ctx *ctx, const char *path)
 {
-	const struct elf_section *funcs;
-	struct elf *diff;
+	const struct obj_section *funcs;
+	struct obj *diff;
 	int ret = 0;
 
-	diff = elf_open_read(path);
+	diff = obj_open_read(path);
 	if (!diff)
 		return -1;
 	funcs = find_section_by_name(diff, KPATCH_FUNCS_SEC);
@@ -841,7 +841,7 @@ static int read_diff_object(struct match_ctx *ctx, const char *path)
 				funcs->size, sizeof(struct kpatch_func));
 	for (uint64_t at = 0; !ret && funcs && at < funcs->size; at += sizeof(struct kpatch_func))
 		ret = add_record(ctx, diff, funcs, at);
-	elf_close(diff);
+	obj_close(diff);
 	return ret;
 }
 
@@ -937,7 +937,7 @@ static int parse_args(struct match_ctx *ctx, int argc, char **argv, int *status)
 
 static int open_orig(struct match_ctx *ctx)
 {
-	ctx->orig = elf_open_read(ctx->orig_path);
+	ctx->orig = obj_open_read(ctx->orig_path);
 	return ctx->orig ? 0 : -1;
 }
 
@@ -964,7 +964,7 @@ int main(int argc, char **argv)
 	if (!err)
 		report_refusals(&ctx);
 	if (ctx.orig)
-		elf_close(ctx.orig);
+		obj_close(ctx.orig);
 	target_close(&ctx.target);
 	free_requests(&ctx);
 	free_refusals(&ctx);

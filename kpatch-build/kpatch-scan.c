@@ -324,8 +324,8 @@ struct tree_file {
 	const char *base;		/* the last component of path */
 	bool is_unit;			/* is_unit_source(path) */
 	bool in_units;			/* named by the -u list */
-	struct elf_hnode by_path;	/* tree->path_htab, hash_str(path) */
-	struct elf_hnode by_base;	/* tree->base_htab, hash_str(base) */
+	struct obj_hnode by_path;	/* tree->path_htab, hash_str(path) */
+	struct obj_hnode by_base;	/* tree->base_htab, hash_str(base) */
 };
 
 /* "file @from has an #include that names file @to" */
@@ -355,12 +355,12 @@ struct scan_counts {
 struct scan_tree {
 	const char *root;		/* the TREE argument */
 	int root_fd;			/* open directory of root */
-	struct elf_strpool *pool;	/* paths of files[] */
+	struct obj_strpool *pool;	/* paths of files[] */
 	struct tree_file *files;	/* every .c and .h file found */
 	size_t nr_files;		/* entries used in files[] */
 	size_t files_alloc;		/* entries allocated in files[] */
-	struct elf_htab path_htab;	/* files by path */
-	struct elf_htab base_htab;	/* files by last path component */
+	struct obj_htab path_htab;	/* files by path */
+	struct obj_htab base_htab;	/* files by last path component */
 	struct include_edge *edges;	/* every resolved #include */
 	size_t nr_edges;		/* entries used in edges[] */
 	size_t edges_alloc;		/* entries allocated in edges[] */
@@ -508,7 +508,7 @@ static int index_files(struct scan_tree *tree)
 static struct tree_file *find_file(const struct scan_tree *tree, const char *path)
 {
 	uint64_t key = hash_str(path);
-	struct elf_hnode *node;
+	struct obj_hnode *node;
 
 	htab_for_each(&tree->path_htab, key, node) {
 		struct tree_file *file = container_of(node, struct tree_file, by_path);
@@ -638,7 +638,7 @@ static int add_suffix_edges(struct scan_tree *tree, const struct tree_file *from
 			    const char *name)
 {
 	char suffix[PATH_MAX];
-	struct elf_hnode *node;
+	struct obj_hnode *node;
 	const char *base;
 	size_t len;
 	uint64_t key;

@@ -7,11 +7,11 @@
  * and checks the raw ELF header and section header table before libelf
  * (elf_memory) parses the headers; every index, offset, size and link is
  * then checked before the model is built, so that nothing after
- * elf_open_read() has to.  The contents of a section stay in the mapping
+ * obj_open_read() has to.  The contents of a section stay in the mapping
  * when they are as aligned as malloc() would have them (copied otherwise,
  * and before one grows): memory touched for the first time costs a run
  * more than its instructions on virtual machines.  The model owns copies
- * of the names; the libelf handle is released before elf_open_read()
+ * of the names; the libelf handle is released before obj_open_read()
  * returns.
  *
  * Writing never changes the model: new section and symbol indexes live in
@@ -84,7 +84,7 @@ nomem:
 }
 
 /* The size of the section's contents as relocations see them. */
-static uint64_t sec_data_size(const struct elf_section *sec)
+static uint64_t sec_data_size(const struct obj_section *sec)
 {
 	Elf64_Chdr ch;
 
@@ -97,22 +97,22 @@ static uint64_t sec_data_size(const struct elf_section *sec)
 	return sec->size;
 }
 
-static bool sec_belongs(const struct elf *elf, const struct elf_section *sec)
+static bool sec_belongs(const struct obj *elf, const struct obj_section *sec)
 {
 	return sec && sec->index < elf->nr_sections && elf->sections[sec->index] == sec;
 }
 
-static bool sym_belongs(const struct elf *elf, const struct elf_symbol *sym)
+static bool sym_belongs(const struct obj *elf, const struct obj_symbol *sym)
 {
 	return sym && sym->index < elf->nr_symbols && elf->symbols[sym->index] == sym;
 }
 
-static bool is_livepatch_rela(const struct elf_section *sec)
+static bool is_livepatch_rela(const struct obj_section *sec)
 {
 	return (sec->sh.sh_flags & RELA_LIVEPATCH) != 0;
 }
 
-bool is_debug_sec(const struct elf_section *s)
+bool is_debug_sec(const struct obj_section *s)
 {
 	const char *name = s->name;
 
@@ -125,9 +125,9 @@ bool is_debug_sec(const struct elf_section *s)
 /* Allocation of the model                                             */
 /* ------------------------------------------------------------------ */
 
-static struct elf *elf_alloc(const char *path)
+static struct obj *obj_alloc(const char *path)
 {
-	struct elf *elf = calloc(1, sizeof(*elf));
+	struct obj *elf = calloc(1, sizeof(*elf));
 
 	if (!elf) {
 		error_sys(path, "cannot allocate the object");
@@ -151,7 +151,7 @@ static struct elf *elf_alloc(const char *path)
 	return elf;
 }
 
-void elf_close(struct elf *elf)
+void obj_close(struct obj *elf)
 {
 	if (!elf)
 		return;
@@ -160,7 +160,7 @@ void elf_close(struct elf *elf)
 	if (elf->fd >= 0)
 		close(elf->fd);
 	for (size_t i = 0; elf->sections && i < elf->nr_sections; i++) {
-		struct elf_section *sec = elf->sections[i];
+		struct obj_section *sec = elf->sections[i];
 
 		if (!sec)
 			continue;
@@ -183,9 +183,9 @@ void elf_close(struct elf *elf)
 }
 
 /* Append a zeroed section to sections[] (no name, no index tables). */
-static struct elf_section *new_section(struct elf *elf)
+static struct obj_section *new_section(struct obj *elf)
 {
-	struct elf_section *sec;
+	struct obj_section *sec;
 
 	if (grow_array((void **)&elf->sections, &elf->cap_sections,
 		       elf->nr_sections + 1, sizeof(*elf->sections)))
@@ -200,9 +200,9 @@ static struct elf_section *new_section(struct elf *elf)
 }
 
 /* Append a zeroed symbol to symbols[]. */
-static struct elf_symbol *new_symbol(struct elf *elf)
+static struct obj_symbol *new_symbol(struct obj *elf)
 {
-	struct elf_symbol *sym;
+	struct obj_symbol *sym;
 
 	if (grow_array((void **)&elf->symbols, &elf->cap_symbols,
 		       elf->nr_symbols + 1, sizeof(*elf->symbols)))
@@ -220,7 +220,7 @@ static struct elf_symbol *new_symbol(struct elf *elf)
 /* Indexes: per-section symbol order, relocation order, hash tables    */
 /* ------------------------------------------------------------------ */
 
-static uint64_t sym_end(const struct elf_symbol *s)
+static uint64_t sym_end(const struct obj_symbol *s)
 {
 	if (!is_func_sym(s) && !is_object_sym(s))
 		return 0;
@@ -228,7 +228,7 @@ static uint64_t sym_end(const struct elf_symbol *s)
 }
 
 /* Order of sec->syms: offset ascending, size descending, index ascending. */
-static int cmp_sym_pos(const struct elf_symbol *a, const struct elf_symbol *b)
+static int cmp_sym_pos(const struct obj_symbol *a, const struct obj_symbol *b)
 {
 	if (a->offset != b->offset)
 		return a->offset < b->offset ? -1 : 1;
@@ -241,11 +241,11 @@ static int cmp_sym_pos(const struct elf_symbol *a, const struct elf_symbol *b)
 
 static int qsort_sym_pos(const void *a, const void *b)
 {
-	return cmp_sym_pos(*(struct elf_symbol * const *)a,
-			   *(struct elf_symbol * const *)b);
+	return cmp_sym_pos(*(struct obj_symbol * const *)a,
+			   *(struct obj_symbol * const *)b);
 }
 
-static void recompute_syms_end(struct elf_section *sec, size_t from)
+static void recompute_syms_end(struct obj_section *sec, size_t from)
 {
 	for (size_t i = from; i < sec->nr_syms; i++) {
 		uint64_t end = sym_end(sec->syms[i]);
@@ -257,13 +257,13 @@ static void recompute_syms_end(struct elf_section *sec, size_t from)
 }
 
 /* Does this symbol go into its section's sorted syms[]? */
-static bool is_positioned_sym(const struct elf_symbol *sym)
+static bool is_positioned_sym(const struct obj_symbol *sym)
 {
 	return sym->sec && !is_section_sym(sym) && !is_file_sym(sym);
 }
 
 /* Insert @sym into sec->syms keeping the order; O(1) when appended in order. */
-static int sec_insert_sym(struct elf_section *sec, struct elf_symbol *sym)
+static int sec_insert_sym(struct obj_section *sec, struct obj_symbol *sym)
 {
 	size_t alloc = sec->syms_alloc, lo = 0, hi = sec->nr_syms;
 
@@ -293,15 +293,15 @@ static int sec_insert_sym(struct elf_section *sec, struct elf_symbol *sym)
 	return 0;
 }
 
-static uint64_t reloc_key(const struct elf_reloc *r)
+static uint64_t reloc_key(const struct obj_reloc *r)
 {
 	return hash_u64_pair(r->sec->base->index, r->offset);
 }
 
 /* Remove @node from @h (the bucket is found from its stored key). */
-static void htab_unlink(struct elf_htab *h, struct elf_hnode *node)
+static void htab_unlink(struct obj_htab *h, struct obj_hnode *node)
 {
-	struct elf_hnode **link = htab_bucket(h, node->key);
+	struct obj_hnode **link = htab_bucket(h, node->key);
 
 	for (; *link; link = &(*link)->next) {
 		if (*link == node) {
@@ -314,7 +314,7 @@ static void htab_unlink(struct elf_htab *h, struct elf_hnode *node)
 
 static int cmp_reloc_order(const void *a, const void *b, void *arg)
 {
-	const struct elf_reloc *relocs = arg;
+	const struct obj_reloc *relocs = arg;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
 	if (relocs[x].offset != relocs[y].offset)
@@ -323,7 +323,7 @@ static int cmp_reloc_order(const void *a, const void *b, void *arg)
 }
 
 /* reloc_order stays NULL while relocs[] is sorted by offset already. */
-static int build_reloc_order(struct elf_section *rsec)
+static int build_reloc_order(struct obj_section *rsec)
 {
 	bool sorted = true;
 
@@ -346,13 +346,13 @@ static int build_reloc_order(struct elf_section *rsec)
 	return 0;
 }
 
-static struct elf_reloc *reloc_at_rank(const struct elf_section *rsec, size_t rank)
+static struct obj_reloc *reloc_at_rank(const struct obj_section *rsec, size_t rank)
 {
 	return &rsec->relocs[rsec->reloc_order ? rsec->reloc_order[rank] : rank];
 }
 
 /* Record the newest reloc (the last of relocs[]) in reloc_order. */
-static int order_new_reloc(struct elf_section *rsec)
+static int order_new_reloc(struct obj_section *rsec)
 {
 	size_t n = rsec->nr_relocs - 1, lo = 0, hi = n;
 	uint64_t off = rsec->relocs[n].offset;
@@ -377,10 +377,10 @@ static int order_new_reloc(struct elf_section *rsec)
 }
 
 /* Make room for one more reloc; the hash nodes move with the array. */
-static int reserve_reloc(struct elf *elf, struct elf_section *rsec)
+static int reserve_reloc(struct obj *elf, struct obj_section *rsec)
 {
 	size_t alloc = rsec->relocs_alloc;
-	struct elf_reloc *old = rsec->relocs;
+	struct obj_reloc *old = rsec->relocs;
 
 	if (rsec->nr_relocs < alloc)
 		return 0;
@@ -438,11 +438,11 @@ static size_t cold_parent_len(const char *name)
  * locals, then (for locals) the one in the same FILE group (@scope gives
  * each symbol's FILE group, or is NULL).
  */
-static void link_cold_part(struct elf *elf, struct elf_symbol *cold, const size_t *scope)
+static void link_cold_part(struct obj *elf, struct obj_symbol *cold, const size_t *scope)
 {
 	size_t len = cold_parent_len(cold->name);
-	struct elf_symbol *best = NULL;
-	struct elf_hnode *node;
+	struct obj_symbol *best = NULL;
+	struct obj_hnode *node;
 	int best_rank = -1;
 	char *name;
 	uint64_t key;
@@ -454,7 +454,7 @@ static void link_cold_part(struct elf *elf, struct elf_symbol *cold, const size_
 		return;
 	key = hash_str(name);
 	htab_for_each(&elf->sym_name_htab, key, node) {
-		struct elf_symbol *s = container_of(node, struct elf_symbol, by_name);
+		struct obj_symbol *s = container_of(node, struct obj_symbol, by_name);
 		int rank;
 
 		if (s == cold || !is_func_sym(s) || strcmp(s->name, name))
@@ -481,7 +481,7 @@ static void link_cold_part(struct elf *elf, struct elf_symbol *cold, const size_
 
 /* What the reader carries between its steps. */
 struct reader {
-	struct elf *elf;		/* the model being built */
+	struct obj *elf;		/* the model being built */
 	const char *path;		/* for messages */
 	unsigned char *image;		/* the whole file */
 	size_t size;			/* bytes in image */
@@ -641,7 +641,7 @@ static int check_section_table(struct reader *r)
 
 static int open_libelf(struct reader *r)
 {
-	struct elf *elf = r->elf;
+	struct obj *elf = r->elf;
 	size_t n;
 
 	elf_version(EV_CURRENT);
@@ -671,7 +671,7 @@ static int open_libelf(struct reader *r)
  * would refuse e.g. a symbol table of a bad size before the checks below
  * could say what is wrong with it.
  */
-static int read_section_contents(struct reader *r, struct elf_section *sec)
+static int read_section_contents(struct reader *r, struct obj_section *sec)
 {
 	if (sec->sh.sh_type == SHT_NOBITS || sec->sh.sh_size == 0)
 		return 0;
@@ -691,7 +691,7 @@ static int read_section_contents(struct reader *r, struct elf_section *sec)
 	return 0;
 }
 
-static int check_string_table(struct reader *r, const struct elf_section *sec, const char *what)
+static int check_string_table(struct reader *r, const struct obj_section *sec, const char *what)
 {
 	if (sec->sh.sh_type != SHT_STRTAB)
 		return error_obj(r->path, "%s (section %u) is not a string table", what, sec->index);
@@ -701,7 +701,7 @@ static int check_string_table(struct reader *r, const struct elf_section *sec, c
 }
 
 /* Header checks that need only the header: links and info in range. */
-static int check_section_header(struct reader *r, const struct elf_section *sec)
+static int check_section_header(struct reader *r, const struct obj_section *sec)
 {
 	const GElf_Shdr *sh = &sec->sh;
 
@@ -721,15 +721,15 @@ static int check_section_header(struct reader *r, const struct elf_section *sec)
 
 static int read_sections(struct reader *r)
 {
-	struct elf *elf = r->elf;
-	struct elf_section *shstrtab;
+	struct obj *elf = r->elf;
+	struct obj_section *shstrtab;
 	const char *names;
 
 	if (grow_array((void **)&elf->sections, &elf->cap_sections, r->shnum,
 		       sizeof(*elf->sections)))
 		return error_sys(r->path, "cannot allocate");
 	for (size_t i = 0; i < r->shnum; i++) {
-		struct elf_section *sec = new_section(elf);
+		struct obj_section *sec = new_section(elf);
 
 		if (!sec)
 			return error_sys(r->path, "cannot allocate");
@@ -746,7 +746,7 @@ static int read_sections(struct reader *r)
 	if (!names)
 		return error_sys(r->path, "cannot allocate");
 	for (size_t i = 1; i < r->shnum; i++) {
-		struct elf_section *sec = elf->sections[i];
+		struct obj_section *sec = elf->sections[i];
 
 		if (sec->sh.sh_name >= shstrtab->size)
 			return error_obj(r->path, "section %zu: name offset %u beyond the section name table",
@@ -763,8 +763,8 @@ static int read_sections(struct reader *r)
 /* Find the one SHT_SYMTAB, its string table and its SHT_SYMTAB_SHNDX. */
 static int find_symbol_table(struct reader *r)
 {
-	struct elf *elf = r->elf;
-	struct elf_section *sec;
+	struct obj *elf = r->elf;
+	struct obj_section *sec;
 
 	for_each_sec(elf, sec) {
 		if (sec->sh.sh_type == SHT_SYMTAB) {
@@ -811,9 +811,9 @@ static int find_symbol_table(struct reader *r)
 /* ------------------------------------------------------------------ */
 
 /* Resolve st_shndx (SHN_XINDEX through the extension table). */
-static int resolve_sym_section(struct reader *r, struct elf_symbol *sym)
+static int resolve_sym_section(struct reader *r, struct obj_symbol *sym)
 {
-	struct elf *elf = r->elf;
+	struct obj *elf = r->elf;
 	size_t shndx = sym->sym.st_shndx;
 
 	if (shndx == SHN_XINDEX) {
@@ -836,9 +836,9 @@ static int resolve_sym_section(struct reader *r, struct elf_symbol *sym)
 	return 0;
 }
 
-static int check_symbol_extent(struct reader *r, const struct elf_symbol *sym)
+static int check_symbol_extent(struct reader *r, const struct obj_symbol *sym)
 {
-	const struct elf_section *sec = sym->sec;
+	const struct obj_section *sec = sym->sec;
 	uint64_t size;
 
 	if (!sec || sec->sh.sh_type == SHT_NOBITS || (!is_func_sym(sym) && !is_object_sym(sym)))
@@ -854,9 +854,9 @@ static int check_symbol_extent(struct reader *r, const struct elf_symbol *sym)
 
 static int read_symbols(struct reader *r)
 {
-	struct elf *elf = r->elf;
+	struct obj *elf = r->elf;
 	size_t nr = elf->symtab->size / SYM_ENTSIZE, file = 0;
-	struct elf_symbol *syms;
+	struct obj_symbol *syms;
 
 	r->strtab_size = elf->strtab->size;
 	r->strtab = strpool_memdup(elf->strings, elf->strtab->buf, r->strtab_size);
@@ -866,7 +866,7 @@ static int read_symbols(struct reader *r)
 	    grow_array((void **)&elf->symbols, &elf->cap_symbols, nr, sizeof(*elf->symbols)))
 		return error_sys(r->path, "cannot allocate");
 	for (size_t i = 0; i < nr; i++) {
-		struct elf_symbol *sym = &syms[i];
+		struct obj_symbol *sym = &syms[i];
 
 		elf->symbols[elf->nr_symbols++] = sym;
 		sym->index = (unsigned int)i;
@@ -894,7 +894,7 @@ static int read_symbols(struct reader *r)
 /* Reading: relocations and groups                                     */
 /* ------------------------------------------------------------------ */
 
-static int check_rela_header(struct reader *r, const struct elf_section *rsec)
+static int check_rela_header(struct reader *r, const struct obj_section *rsec)
 {
 	const GElf_Shdr *sh = &rsec->sh;
 
@@ -914,10 +914,10 @@ static int check_rela_header(struct reader *r, const struct elf_section *rsec)
 	return 0;
 }
 
-static int read_reloc(struct reader *r, struct elf_section *rsec, size_t i)
+static int read_reloc(struct reader *r, struct obj_section *rsec, size_t i)
 {
-	struct elf_reloc *rel = &rsec->relocs[i];
-	struct elf_section *base = rsec->base;
+	struct obj_reloc *rel = &rsec->relocs[i];
+	struct obj_section *base = rsec->base;
 	size_t sym = 0;
 	GElf_Rela rela;
 	int width;
@@ -946,11 +946,11 @@ static int read_reloc(struct reader *r, struct elf_section *rsec, size_t i)
 
 static int read_relocs(struct reader *r)
 {
-	struct elf *elf = r->elf;
-	struct elf_section *rsec;
+	struct obj *elf = r->elf;
+	struct obj_section *rsec;
 
 	for_each_sec(elf, rsec) {
-		struct elf_section *base;
+		struct obj_section *base;
 		size_t nr;
 
 		if (rsec->sh.sh_type != SHT_RELA)
@@ -976,7 +976,7 @@ static int read_relocs(struct reader *r)
 	return 0;
 }
 
-static int check_group(struct reader *r, const struct elf_section *grp)
+static int check_group(struct reader *r, const struct obj_section *grp)
 {
 	Elf32_Word member;
 
@@ -997,7 +997,7 @@ static int check_group(struct reader *r, const struct elf_section *grp)
 
 static int check_groups(struct reader *r)
 {
-	struct elf_section *sec;
+	struct obj_section *sec;
 
 	for_each_sec(r->elf, sec)
 		if (sec->sh.sh_type == SHT_GROUP && check_group(r, sec))
@@ -1009,9 +1009,9 @@ static int check_groups(struct reader *r)
 /* Reading: indexes                                                    */
 /* ------------------------------------------------------------------ */
 
-static int index_sections(struct elf *elf)
+static int index_sections(struct obj *elf)
 {
-	struct elf_section *sec;
+	struct obj_section *sec;
 
 	if (htab_init(&elf->sec_name_htab, elf->nr_sections))
 		return -1;
@@ -1021,10 +1021,10 @@ static int index_sections(struct elf *elf)
 	return 0;
 }
 
-static int index_symbols(struct elf *elf)
+static int index_symbols(struct obj *elf)
 {
-	struct elf_symbol *sym;
-	struct elf_section *sec;
+	struct obj_symbol *sym;
+	struct obj_section *sec;
 
 	if (htab_init(&elf->sym_name_htab, elf->nr_symbols))
 		return -1;
@@ -1054,9 +1054,9 @@ static int index_symbols(struct elf *elf)
 	return 0;
 }
 
-static int index_relocs(struct elf *elf)
+static int index_relocs(struct obj *elf)
 {
-	struct elf_section *rsec;
+	struct obj_section *rsec;
 	size_t total = 0;
 
 	for_each_sec(elf, rsec)
@@ -1076,7 +1076,7 @@ static int index_relocs(struct elf *elf)
 
 static int build_indexes(struct reader *r)
 {
-	struct elf_symbol *sym;
+	struct obj_symbol *sym;
 
 	if (index_sections(r->elf) || index_symbols(r->elf) || index_relocs(r->elf))
 		return error_sys(r->path, "cannot allocate the indexes");
@@ -1085,12 +1085,12 @@ static int build_indexes(struct reader *r)
 	return 0;
 }
 
-struct elf *elf_open_read(const char *path)
+struct obj *obj_open_read(const char *path)
 {
 	struct reader r = { .path = path };
 	int err;
 
-	r.elf = elf_alloc(path);
+	r.elf = obj_alloc(path);
 	if (!r.elf)
 		return NULL;
 	r.path = r.elf->path;
@@ -1118,7 +1118,7 @@ struct elf *elf_open_read(const char *path)
 	free(r.scns);
 	free(r.scope);
 	if (err) {
-		elf_close(r.elf);
+		obj_close(r.elf);
 		return NULL;
 	}
 	return r.elf;
@@ -1128,14 +1128,14 @@ struct elf *elf_open_read(const char *path)
 /* Lookups                                                             */
 /* ------------------------------------------------------------------ */
 
-struct elf_section *find_section_by_name(const struct elf *elf, const char *name)
+struct obj_section *find_section_by_name(const struct obj *elf, const char *name)
 {
 	uint64_t key = hash_str(name);
-	struct elf_section *best = NULL;
-	struct elf_hnode *node;
+	struct obj_section *best = NULL;
+	struct obj_hnode *node;
 
 	htab_for_each(&elf->sec_name_htab, key, node) {
-		struct elf_section *sec = container_of(node, struct elf_section, by_name);
+		struct obj_section *sec = container_of(node, struct obj_section, by_name);
 
 		if (sec->removed || strcmp(sec->name, name))
 			continue;
@@ -1145,14 +1145,14 @@ struct elf_section *find_section_by_name(const struct elf *elf, const char *name
 	return best;
 }
 
-struct elf_symbol *find_symbol_by_name(const struct elf *elf, const char *name)
+struct obj_symbol *find_symbol_by_name(const struct obj *elf, const char *name)
 {
 	uint64_t key = hash_str(name);
-	struct elf_symbol *best = NULL;
-	struct elf_hnode *node;
+	struct obj_symbol *best = NULL;
+	struct obj_hnode *node;
 
 	htab_for_each(&elf->sym_name_htab, key, node) {
-		struct elf_symbol *sym = container_of(node, struct elf_symbol, by_name);
+		struct obj_symbol *sym = container_of(node, struct obj_symbol, by_name);
 
 		if (strcmp(sym->name, name))
 			continue;
@@ -1162,14 +1162,14 @@ struct elf_symbol *find_symbol_by_name(const struct elf *elf, const char *name)
 	return best;
 }
 
-struct elf_symbol *find_symbol_by_index(const struct elf *elf, size_t index)
+struct obj_symbol *find_symbol_by_index(const struct obj *elf, size_t index)
 {
 	return index < elf->nr_symbols ? elf->symbols[index] : NULL;
 }
 
 /* Is @a a better "first" relocation of @base than @b? */
-static bool reloc_before(const struct elf_section *base, const struct elf_reloc *a,
-			 const struct elf_reloc *b)
+static bool reloc_before(const struct obj_section *base, const struct obj_reloc *a,
+			 const struct obj_reloc *b)
 {
 	if (!b)
 		return true;
@@ -1181,15 +1181,15 @@ static bool reloc_before(const struct elf_section *base, const struct elf_reloc 
 	return a < b;
 }
 
-struct elf_reloc *find_reloc_by_offset(const struct elf *elf, const struct elf_section *sec,
+struct obj_reloc *find_reloc_by_offset(const struct obj *elf, const struct obj_section *sec,
 				       uint64_t offset)
 {
 	uint64_t key = hash_u64_pair(sec->index, offset);
-	struct elf_reloc *best = NULL;
-	struct elf_hnode *node;
+	struct obj_reloc *best = NULL;
+	struct obj_hnode *node;
 
 	htab_for_each(&elf->reloc_htab, key, node) {
-		struct elf_reloc *r = container_of(node, struct elf_reloc, by_offset);
+		struct obj_reloc *r = container_of(node, struct obj_reloc, by_offset);
 
 		if (r->sec->base != sec || r->offset != offset || r->sec->removed)
 			continue;
@@ -1199,13 +1199,13 @@ struct elf_reloc *find_reloc_by_offset(const struct elf *elf, const struct elf_s
 	return best;
 }
 
-struct elf_reloc *find_reloc_in_range(const struct elf *elf, const struct elf_section *sec,
+struct obj_reloc *find_reloc_in_range(const struct obj *elf, const struct obj_section *sec,
 				      uint64_t offset, uint64_t len)
 {
-	const struct elf_section *rsec = sec->rela;
+	const struct obj_section *rsec = sec->rela;
 	uint64_t end = len > UINT64_MAX - offset ? UINT64_MAX : offset + len;
 	size_t lo = 0, hi;
-	struct elf_reloc *r;
+	struct obj_reloc *r;
 
 	(void)elf;
 	if (!rsec || rsec->removed || !len)
@@ -1226,7 +1226,7 @@ struct elf_reloc *find_reloc_in_range(const struct elf *elf, const struct elf_se
 }
 
 /* The number of syms[] entries at offsets <= @offset. */
-static size_t syms_upto(const struct elf_section *sec, uint64_t offset)
+static size_t syms_upto(const struct obj_section *sec, uint64_t offset)
 {
 	size_t lo = 0, hi = sec->nr_syms;
 
@@ -1241,15 +1241,15 @@ static size_t syms_upto(const struct elf_section *sec, uint64_t offset)
 	return lo;
 }
 
-struct elf_symbol *find_symbol_covering(const struct elf_section *sec, uint64_t offset)
+struct obj_symbol *find_symbol_covering(const struct obj_section *sec, uint64_t offset)
 {
-	struct elf_symbol *best = NULL;
+	struct obj_symbol *best = NULL;
 
 	/* Walk back from the last symbol starting at or before @offset; stop
 	 * once no earlier FUNC/OBJECT reaches @offset.  The innermost (latest
 	 * start, then smallest) covering symbol wins, lowest index on ties. */
 	for (size_t i = syms_upto(sec, offset); i-- > 0;) {
-		struct elf_symbol *s = sec->syms[i];
+		struct obj_symbol *s = sec->syms[i];
 
 		if (sec->syms_end[i] <= offset)
 			break;
@@ -1261,9 +1261,9 @@ struct elf_symbol *find_symbol_covering(const struct elf_section *sec, uint64_t 
 	return best;
 }
 
-struct elf_symbol *find_symbol_at(const struct elf_section *sec, uint64_t offset)
+struct obj_symbol *find_symbol_at(const struct obj_section *sec, uint64_t offset)
 {
-	struct elf_symbol *first = NULL;
+	struct obj_symbol *first = NULL;
 	size_t lo = 0, hi = sec->nr_syms;
 
 	while (lo < hi) {
@@ -1275,7 +1275,7 @@ struct elf_symbol *find_symbol_at(const struct elf_section *sec, uint64_t offset
 			hi = mid;
 	}
 	for (; lo < sec->nr_syms && sec->syms[lo]->offset == offset; lo++) {
-		struct elf_symbol *s = sec->syms[lo];
+		struct obj_symbol *s = sec->syms[lo];
 
 		if (is_func_sym(s) || is_object_sym(s))
 			return s;
@@ -1289,9 +1289,9 @@ struct elf_symbol *find_symbol_at(const struct elf_section *sec, uint64_t offset
 /* Building                                                            */
 /* ------------------------------------------------------------------ */
 
-static struct elf_section *add_section(struct elf *elf, const char *name, const GElf_Shdr *sh)
+static struct obj_section *add_section(struct obj *elf, const char *name, const GElf_Shdr *sh)
 {
-	struct elf_section *sec = new_section(elf);
+	struct obj_section *sec = new_section(elf);
 
 	if (!sec)
 		return NULL;
@@ -1305,12 +1305,12 @@ static struct elf_section *add_section(struct elf *elf, const char *name, const 
 	return sec;
 }
 
-struct elf *elf_create(const char *path)
+struct obj *obj_create(const char *path)
 {
 	GElf_Shdr strtab = { .sh_type = SHT_STRTAB, .sh_addralign = 1 };
 	GElf_Shdr symtab = { .sh_type = SHT_SYMTAB, .sh_addralign = 8,
 			     .sh_entsize = SYM_ENTSIZE };
-	struct elf *elf = elf_alloc(path);
+	struct obj *elf = obj_alloc(path);
 	unsigned char *id;
 
 	if (!elf)
@@ -1332,7 +1332,7 @@ struct elf *elf_create(const char *path)
 	    !(elf->strtab = add_section(elf, ".strtab", &strtab)) ||
 	    !(elf->symtab = add_section(elf, ".symtab", &symtab))) {
 		error_sys(path, "cannot allocate the object");
-		elf_close(elf);
+		obj_close(elf);
 		return NULL;
 	}
 	elf->symtab->sh.sh_link = elf->strtab->index;
@@ -1340,7 +1340,7 @@ struct elf *elf_create(const char *path)
 }
 
 /* Fill relocs[] of a new SHT_RELA section from raw Elf64_Rela entries. */
-static int add_raw_relocs(struct elf *elf, struct elf_section *rsec, const void *buf, size_t size)
+static int add_raw_relocs(struct obj *elf, struct obj_section *rsec, const void *buf, size_t size)
 {
 	Elf64_Rela rela;
 
@@ -1355,17 +1355,17 @@ static int add_raw_relocs(struct elf *elf, struct elf_section *rsec, const void 
 		if (sym >= elf->nr_symbols)
 			return error_obj(elf->path, "section %s: symbol index %zu out of range",
 					 rsec->name, sym);
-		if (!elf_rela_add_reloc(elf, rsec, rela.r_offset, ELF64_R_TYPE(rela.r_info),
+		if (!obj_rela_add_reloc(elf, rsec, rela.r_offset, ELF64_R_TYPE(rela.r_info),
 					elf->symbols[sym], rela.r_addend))
 			return -1;
 	}
 	return 0;
 }
 
-struct elf_section *elf_add_section(struct elf *elf, const char *name, const GElf_Shdr *sh,
+struct obj_section *obj_add_section(struct obj *elf, const char *name, const GElf_Shdr *sh,
 				    const void *buf, size_t size)
 {
-	struct elf_section *sec;
+	struct obj_section *sec;
 	bool is_rela = sh->sh_type == SHT_RELA;
 
 	if (is_rela && (sh->sh_info == 0 || sh->sh_info >= elf->nr_sections)) {
@@ -1402,12 +1402,12 @@ struct elf_section *elf_add_section(struct elf *elf, const char *name, const GEl
 	return sec;
 }
 
-struct elf_section *elf_add_rela_section(struct elf *elf, struct elf_section *base)
+struct obj_section *obj_add_rela_section(struct obj *elf, struct obj_section *base)
 {
 	GElf_Shdr sh = { .sh_type = SHT_RELA, .sh_flags = SHF_INFO_LINK,
 			 .sh_addralign = 8, .sh_entsize = RELA_ENTSIZE };
 	char *name;
-	struct elf_section *rsec;
+	struct obj_section *rsec;
 
 	if (!sec_belongs(elf, base) || base->index == 0 || is_rela_sec(base)) {
 		error_obj(elf->path, "cannot add a relocation section for %s",
@@ -1422,24 +1422,24 @@ struct elf_section *elf_add_rela_section(struct elf *elf, struct elf_section *ba
 	}
 	sh.sh_link = elf->symtab ? elf->symtab->index : 0;
 	sh.sh_info = base->index;
-	rsec = elf_add_section(elf, name, &sh, NULL, 0);
+	rsec = obj_add_section(elf, name, &sh, NULL, 0);
 	free(name);
 	if (rsec)
 		base->rela = rsec;
 	return rsec;
 }
 
-static void sym_set_shndx(struct elf_symbol *sym)
+static void sym_set_shndx(struct obj_symbol *sym)
 {
 	if (sym->sec)
 		sym->sym.st_shndx = sym->sec->index < SHN_LORESERVE ? sym->sec->index : SHN_XINDEX;
 }
 
-struct elf_symbol *elf_add_symbol(struct elf *elf, const char *name, unsigned char bind,
-				  unsigned char type, struct elf_section *sec, uint64_t offset,
+struct obj_symbol *obj_add_symbol(struct obj *elf, const char *name, unsigned char bind,
+				  unsigned char type, struct obj_section *sec, uint64_t offset,
 				  uint64_t size)
 {
-	struct elf_symbol *sym;
+	struct obj_symbol *sym;
 
 	if (sec && !sec_belongs(elf, sec)) {
 		error_obj(elf->path, "symbol %s: section is not in this object", name);
@@ -1472,18 +1472,18 @@ nomem:
 	return NULL;
 }
 
-struct elf_symbol *elf_section_symbol(struct elf *elf, struct elf_section *sec)
+struct obj_symbol *obj_section_symbol(struct obj *elf, struct obj_section *sec)
 {
 	if (sec->secsym)
 		return sec->secsym;
-	return elf_add_symbol(elf, "", STB_LOCAL, STT_SECTION, sec, 0, 0);
+	return obj_add_symbol(elf, "", STB_LOCAL, STT_SECTION, sec, 0, 0);
 }
 
-struct elf_reloc *elf_rela_add_reloc(struct elf *elf, struct elf_section *rsec,
+struct obj_reloc *obj_rela_add_reloc(struct obj *elf, struct obj_section *rsec,
 				     uint64_t offset, uint32_t type,
-				     struct elf_symbol *sym, int64_t addend)
+				     struct obj_symbol *sym, int64_t addend)
 {
-	struct elf_reloc *r;
+	struct obj_reloc *r;
 
 	if (!sec_belongs(elf, rsec) || !is_rela_sec(rsec) || !rsec->base) {
 		error_obj(elf->path, "%s: not a relocation section", rsec ? rsec->name : "(null)");
@@ -1524,16 +1524,16 @@ struct elf_reloc *elf_rela_add_reloc(struct elf *elf, struct elf_section *rsec,
 	return r;
 }
 
-struct elf_reloc *elf_add_reloc(struct elf *elf, struct elf_section *base, uint64_t offset,
-				uint32_t type, struct elf_symbol *sym, int64_t addend)
+struct obj_reloc *obj_add_reloc(struct obj *elf, struct obj_section *base, uint64_t offset,
+				uint32_t type, struct obj_symbol *sym, int64_t addend)
 {
-	struct elf_section *rsec = elf_add_rela_section(elf, base);
+	struct obj_section *rsec = obj_add_rela_section(elf, base);
 
-	return rsec ? elf_rela_add_reloc(elf, rsec, offset, type, sym, addend) : NULL;
+	return rsec ? obj_rela_add_reloc(elf, rsec, offset, type, sym, addend) : NULL;
 }
 
 /* Give @sec contents of its own (they were in the mapped file). */
-static int copy_out_of_image(struct elf_section *sec)
+static int copy_out_of_image(struct obj_section *sec)
 {
 	void *copy = malloc(sec->size ? sec->size : 1);
 
@@ -1546,7 +1546,7 @@ static int copy_out_of_image(struct elf_section *sec)
 	return 0;
 }
 
-int64_t elf_section_append(struct elf_section *sec, const void *buf, size_t len, size_t align)
+int64_t obj_section_append(struct obj_section *sec, const void *buf, size_t len, size_t align)
 {
 	uint64_t cur = sec->sh.sh_type == SHT_NOBITS ? sec->sh.sh_size : sec->size;
 	uint64_t off, end;
@@ -1581,7 +1581,7 @@ int64_t elf_section_append(struct elf_section *sec, const void *buf, size_t len,
 	return (int64_t)off;
 }
 
-void elf_remove_section(struct elf *elf, struct elf_section *sec)
+void obj_remove_section(struct obj *elf, struct obj_section *sec)
 {
 	(void)elf;
 	if (!sec)
@@ -1597,7 +1597,7 @@ void elf_remove_section(struct elf *elf, struct elf_section *sec)
 
 /* One section of the output. */
 struct out_sec {
-	struct elf_section *sec;	/* model section; NULL: new .symtab_shndx */
+	struct obj_section *sec;	/* model section; NULL: new .symtab_shndx */
 	GElf_Shdr sh;			/* header as written */
 	const void *data;		/* contents (NULL: zeros) */
 	void *owned;			/* generated contents, freed with the writer */
@@ -1605,11 +1605,11 @@ struct out_sec {
 
 /* What the writer carries between its steps. */
 struct writer {
-	struct elf *elf;		/* the model (not modified) */
+	struct obj *elf;		/* the model (not modified) */
 	const char *path;		/* for messages */
 	size_t *sec_map;		/* model section index -> output index, 0: dropped */
 	size_t *sym_map;		/* model symbol index -> output index, 0: dropped */
-	struct elf_symbol **syms;	/* output symbols in order, [0] null */
+	struct obj_symbol **syms;	/* output symbols in order, [0] null */
 	size_t nr_syms;			/* entries in syms */
 	size_t first_global;		/* output index of the first non-local */
 	struct out_sec *out;		/* output sections by index, [0] null */
@@ -1622,7 +1622,7 @@ struct writer {
 	uint64_t shoff;			/* offset of the section header table */
 };
 
-static bool is_table_sec(const struct elf *elf, const struct elf_section *sec)
+static bool is_table_sec(const struct obj *elf, const struct obj_section *sec)
 {
 	return sec == elf->symtab || sec == elf->strtab || sec == elf->shstrtab ||
 	       sec == elf->symtab_shndx;
@@ -1630,14 +1630,14 @@ static bool is_table_sec(const struct elf *elf, const struct elf_section *sec)
 
 /* Are all kept?  Non-rela, non-group sections first; relas follow their
  * base; a group survives while one of its members does. */
-static bool keep_plain_sec(const struct elf *elf, const struct elf_section *sec)
+static bool keep_plain_sec(const struct obj *elf, const struct obj_section *sec)
 {
 	if (sec->removed || sec == elf->symtab_shndx || sec->sh.sh_type == LLVM_ADDRSIG)
 		return false;
 	return sec->sh.sh_type != SHT_RELA && sec->sh.sh_type != SHT_GROUP;
 }
 
-static bool group_has_kept_member(struct writer *w, const struct elf_section *grp, bool *kept)
+static bool group_has_kept_member(struct writer *w, const struct obj_section *grp, bool *kept)
 {
 	Elf32_Word m;
 
@@ -1651,8 +1651,8 @@ static bool group_has_kept_member(struct writer *w, const struct elf_section *gr
 
 static int plan_sections(struct writer *w)
 {
-	struct elf *elf = w->elf;
-	struct elf_section *sec;
+	struct obj *elf = w->elf;
+	struct obj_section *sec;
 	bool *kept = calloc(elf->nr_sections, sizeof(*kept));
 	size_t n = 1;
 
@@ -1700,8 +1700,8 @@ static int plan_sections(struct writer *w)
 /* Which symbols survive, and their order: locals first, else as in the model. */
 static int plan_symbols(struct writer *w)
 {
-	struct elf *elf = w->elf;
-	struct elf_symbol *sym;
+	struct obj *elf = w->elf;
+	struct obj_symbol *sym;
 
 	w->syms = calloc(elf->nr_symbols ? elf->nr_symbols : 1, sizeof(*w->syms));
 	if (!w->syms)
@@ -1738,7 +1738,7 @@ static int build_symtab(struct writer *w)
 	if (!tab || (w->out_shndx && !shndx))
 		return error_sys(w->path, "cannot allocate");
 	for (size_t i = 1; i < n; i++) {
-		const struct elf_symbol *sym = w->syms[i];
+		const struct obj_symbol *sym = w->syms[i];
 		Elf64_Sym *s = &tab[i];
 		int64_t name = strtab_add(&w->strtab, sym->name);
 
@@ -1772,9 +1772,9 @@ static int build_symtab(struct writer *w)
 
 static int build_rela(struct writer *w, struct out_sec *o)
 {
-	const struct elf_section *rsec = o->sec, *base = rsec->base;
+	const struct obj_section *rsec = o->sec, *base = rsec->base;
 	Elf64_Rela *tab = calloc(rsec->nr_relocs ? rsec->nr_relocs : 1, sizeof(*tab));
-	const struct elf_reloc *r;
+	const struct obj_reloc *r;
 
 	o->owned = tab;
 	if (!tab)
@@ -1819,7 +1819,7 @@ static int build_rela(struct writer *w, struct out_sec *o)
 
 static int build_group(struct writer *w, struct out_sec *o, bool *in_group)
 {
-	const struct elf_section *grp = o->sec;
+	const struct obj_section *grp = o->sec;
 	size_t nr = grp->size / sizeof(Elf32_Word), n = 1;
 	Elf32_Word *tab = calloc(nr, sizeof(*tab));
 	size_t sig = grp->sh.sh_info;
@@ -1865,7 +1865,7 @@ static int map_section_link(struct writer *w, struct out_sec *o, Elf64_Word *fie
 static int build_section(struct writer *w, size_t i, bool *in_group)
 {
 	struct out_sec *o = &w->out[i];
-	const struct elf_section *sec = o->sec;
+	const struct obj_section *sec = o->sec;
 	int64_t name;
 
 	if (!sec) {	/* the new .symtab_shndx */
@@ -2073,7 +2073,7 @@ static void writer_free(struct writer *w)
 	strtab_free(&w->shstrtab);
 }
 
-int elf_write(struct elf *elf, const char *path)
+int obj_write(struct obj *elf, const char *path)
 {
 	struct writer w = { .elf = elf, .path = path };
 	int err = 0;

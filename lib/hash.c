@@ -7,7 +7,7 @@
 
 #define HTAB_MIN_BUCKETS 16
 
-int htab_init(struct elf_htab *h, size_t n)
+int htab_init(struct obj_htab *h, size_t n)
 {
 	size_t nr = HTAB_MIN_BUCKETS;
 
@@ -25,7 +25,7 @@ int htab_init(struct elf_htab *h, size_t n)
 	return 0;
 }
 
-void htab_free(struct elf_htab *h)
+void htab_free(struct obj_htab *h)
 {
 	free(h->buckets);
 	h->buckets = NULL;
@@ -34,20 +34,20 @@ void htab_free(struct elf_htab *h)
 }
 
 /* Double the buckets and move every node by its stored key. */
-static int htab_grow(struct elf_htab *h)
+static int htab_grow(struct obj_htab *h)
 {
 	size_t nr = h->nr_buckets * 2;
-	struct elf_hnode **buckets = calloc(nr, sizeof(*buckets));
+	struct obj_hnode **buckets = calloc(nr, sizeof(*buckets));
 
 	if (!buckets) {
 		errno = ENOMEM;
 		return -1;
 	}
 	for (size_t i = 0; i < h->nr_buckets; i++) {
-		struct elf_hnode *node = h->buckets[i], *next;
+		struct obj_hnode *node = h->buckets[i], *next;
 
 		for (; node; node = next) {
-			struct elf_hnode **b = &buckets[node->key & (nr - 1)];
+			struct obj_hnode **b = &buckets[node->key & (nr - 1)];
 
 			next = node->next;
 			node->next = *b;
@@ -60,9 +60,9 @@ static int htab_grow(struct elf_htab *h)
 	return 0;
 }
 
-int htab_add(struct elf_htab *h, struct elf_hnode *node, uint64_t key)
+int htab_add(struct obj_htab *h, struct obj_hnode *node, uint64_t key)
 {
-	struct elf_hnode **b;
+	struct obj_hnode **b;
 
 	if (!h->buckets && htab_init(h, HTAB_MIN_BUCKETS))
 		return -1;

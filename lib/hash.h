@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* lib/hash.h - chained hash tables of embedded nodes (struct elf_htab). */
+/* lib/hash.h - chained hash tables of embedded nodes (struct obj_htab). */
 #ifndef KP_LIB_HASH_H
 #define KP_LIB_HASH_H
 
@@ -32,16 +32,16 @@ static inline uint64_t hash_u64_pair(uint64_t a, uint64_t b)
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
 /* Size the table for about @n entries (load factor <= 1). 0 or -1 (ENOMEM). */
-int htab_init(struct elf_htab *h, size_t n);
-void htab_free(struct elf_htab *h);
-static inline struct elf_hnode **htab_bucket(const struct elf_htab *h, uint64_t key)
+int htab_init(struct obj_htab *h, size_t n);
+void htab_free(struct obj_htab *h);
+static inline struct obj_hnode **htab_bucket(const struct obj_htab *h, uint64_t key)
 {
 	return &h->buckets[key & (h->nr_buckets - 1)];
 }
 /* Add a node under @key (stored in node->key); grows and rehashes the
  * table when it holds more than twice as many nodes as buckets.
  * Returns 0 or -1 (ENOMEM, table unchanged). */
-int htab_add(struct elf_htab *h, struct elf_hnode *node, uint64_t key);
+int htab_add(struct obj_htab *h, struct obj_hnode *node, uint64_t key);
 
 /* Iterate the chain of the bucket for @key; callers compare the full key. */
 #define htab_for_each(h, k, node) \

@@ -21,20 +21,20 @@ struct pool_chunk {
 	alignas(max_align_t) unsigned char data[];	/* the memory */
 };
 
-struct elf_strpool {
+struct obj_strpool {
 	struct pool_chunk *chunks;	/* newest (current) chunk first */
 };
 
-struct elf_strpool *strpool_new(void)
+struct obj_strpool *strpool_new(void)
 {
-	struct elf_strpool *pool = calloc(1, sizeof(*pool));
+	struct obj_strpool *pool = calloc(1, sizeof(*pool));
 
 	if (!pool)
 		errno = ENOMEM;
 	return pool;
 }
 
-void strpool_free(struct elf_strpool *pool)
+void strpool_free(struct obj_strpool *pool)
 {
 	struct pool_chunk *c, *next;
 
@@ -59,7 +59,7 @@ static struct pool_chunk *chunk_new(size_t size)
 	return c;
 }
 
-void *strpool_alloc(struct elf_strpool *pool, size_t size)
+void *strpool_alloc(struct obj_strpool *pool, size_t size)
 {
 	struct pool_chunk *c = pool->chunks;
 	size_t need = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
@@ -94,7 +94,7 @@ void *strpool_alloc(struct elf_strpool *pool, size_t size)
 	return c->data + c->used - need;
 }
 
-void *strpool_memdup(struct elf_strpool *pool, const void *buf, size_t len)
+void *strpool_memdup(struct obj_strpool *pool, const void *buf, size_t len)
 {
 	void *p = strpool_alloc(pool, len ? len : 1);
 
@@ -103,7 +103,7 @@ void *strpool_memdup(struct elf_strpool *pool, const void *buf, size_t len)
 	return p;
 }
 
-const char *strpool_strdup(struct elf_strpool *pool, const char *s)
+const char *strpool_strdup(struct obj_strpool *pool, const char *s)
 {
 	return strpool_memdup(pool, s, strlen(s) + 1);
 }

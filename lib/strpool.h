@@ -3,8 +3,8 @@
  * lib/strpool.h - memory that lives as long as its object, and string
  * tables for output.
  *
- * struct elf_strpool is an arena: names, symbols and sections of one
- * struct elf are carved out of large chunks and freed all at once by
+ * struct obj_strpool is an arena: names, symbols and sections of one
+ * struct obj are carved out of large chunks and freed all at once by
  * strpool_free().  struct strtab_out builds an ELF string table with each
  * distinct string stored once.
  */
@@ -14,16 +14,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct elf_strpool;
+struct obj_strpool;
 
-struct elf_strpool *strpool_new(void);			/* NULL: ENOMEM */
-void strpool_free(struct elf_strpool *pool);		/* frees everything */
+struct obj_strpool *strpool_new(void);			/* NULL: ENOMEM */
+void strpool_free(struct obj_strpool *pool);		/* frees everything */
 /* @size zeroed bytes aligned for any type; NULL: ENOMEM. */
-void *strpool_alloc(struct elf_strpool *pool, size_t size);
+void *strpool_alloc(struct obj_strpool *pool, size_t size);
 /* A copy of @len bytes; NULL: ENOMEM. */
-void *strpool_memdup(struct elf_strpool *pool, const void *buf, size_t len);
+void *strpool_memdup(struct obj_strpool *pool, const void *buf, size_t len);
 /* A copy of a NUL-terminated string; NULL: ENOMEM. */
-const char *strpool_strdup(struct elf_strpool *pool, const char *s);
+const char *strpool_strdup(struct obj_strpool *pool, const char *s);
 
 /* One slot of the string table's dedup index. */
 struct strtab_slot {

@@ -57,7 +57,7 @@ struct parent_source {
 	Elf_Data *symdata;		/* ELF: .symtab */
 	const char *strtab;		/* ELF: its string table (NUL-terminated) */
 	bool is_elf64;			/* symdata holds native Elf64_Sym */
-	struct elf_strpool *pool;	/* names copied out of the text, looked-up entries */
+	struct obj_strpool *pool;	/* names copied out of the text, looked-up entries */
 	char *line;			/* text: copy of the header, or of a last line
 					 * that no newline ends */
 	size_t line_cap;		/* bytes allocated for line */
@@ -427,7 +427,7 @@ static bool get_sym(const struct parent_source *src, size_t i, GElf_Sym *sym)
 }
 
 /* The parent_sym of the (already checked) ELF symbol @sym. */
-static void elf_entry(const struct parent_source *src, const GElf_Sym *sym,
+static void parent_sym_from_gelf(const struct parent_source *src, const GElf_Sym *sym,
 		      struct parent_sym *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -488,7 +488,7 @@ static int read_elf_syms(struct scan *sc, Elf *elf)
 		if (!is_valid_shndx(sym.st_shndx, shnum))
 			return error_obj(st->path, "symbol %zu: bad section index %u",
 					 i, sym.st_shndx);
-		elf_entry(src, &sym, &s);
+		parent_sym_from_gelf(src, &sym, &s);
 		if (scan_add(sc, &s, s.name, strlen(s.name), SIZE_MAX))
 			return -1;
 	}
@@ -997,7 +997,7 @@ static int load_text(struct scan *sc, int fd)
 static struct parent_sym *find_same_name(struct parent_symtab *st, const struct parent_sym *s,
 					 uint64_t key)
 {
-	struct elf_hnode *node;
+	struct obj_hnode *node;
 	struct parent_sym *o;
 
 	htab_for_each(&st->by_name, key, node) {
@@ -1287,7 +1287,7 @@ static int walk_next(struct name_walk *w, struct index_hit *hit)
 		} else {
 			if (!get_sym(src, i, &sym) || strcmp(src->strtab + sym.st_name, w->name))
 				continue;
-			elf_entry(src, &sym, &hit->sym);	/* the name in the mapping */
+			parent_sym_from_gelf(src, &sym, &hit->sym);	/* the name in the mapping */
 			hit->index = i;
 		}
 		return 1;
@@ -1455,7 +1455,7 @@ const struct parent_sym *parent_find_global(const struct parent_symtab *st,
 					    const char *name)
 {
 	const struct parent_sym *found = NULL;
-	struct elf_hnode *node;
+	struct obj_hnode *node;
 	struct parent_sym *s;
 
 	if (st->src->heads)
@@ -1470,7 +1470,7 @@ const struct parent_sym *parent_find_global(const struct parent_symtab *st,
 /* Counts what sympos counts: defined symbols that kallsyms would list. */
 size_t parent_count_name(const struct parent_symtab *st, const char *name)
 {
-	struct elf_hnode *node;
+	struct obj_hnode *node;
 	struct parent_sym *s;
 	size_t n = 0;
 
@@ -1487,7 +1487,7 @@ const struct parent_sym *parent_find_local(const struct parent_symtab *st,
 					   unsigned int file, const char *name)
 {
 	const struct parent_sym *found = NULL;
-	struct elf_hnode *node;
+	struct obj_hnode *node;
 	struct parent_sym *s;
 	struct index_hit first;
 
@@ -1504,7 +1504,7 @@ const struct parent_sym *parent_find_local(const struct parent_symtab *st,
 
 size_t parent_count_local(const struct parent_symtab *st, unsigned int file, const char *name)
 {
-	struct elf_hnode *node;
+	struct obj_hnode *node;
 	struct parent_sym *s;
 	struct index_hit first;
 	size_t n = 0;
@@ -1577,7 +1577,7 @@ struct symvers_source {
 	uint32_t *next;			/* per entry, 1 + the next in its bucket */
 	uint32_t *name_at;		/* per entry, offset of its name in text */
 	size_t cap;			/* entries next[] and name_at[] have room for */
-	struct elf_strpool *pool;	/* the entries found (name, module) */
+	struct obj_strpool *pool;	/* the entries found (name, module) */
 };
 
 /* One line cut at its tabs, in place: field i is [f[i], f[i] + len[i]). */

@@ -36,7 +36,7 @@ struct parent_sym {
 	bool is_dup_name;		/* another symbol has the same name (load: while indexing) */
 	unsigned int file;		/* FILE group (index into files[]), 0 = none */
 	unsigned int sympos;		/* livepatch position, 0 = unique name */
-	struct elf_hnode by_name;	/* parent_symtab.by_name */
+	struct obj_hnode by_name;	/* parent_symtab.by_name */
 };
 
 /* One FILE symbol of the parent and the locals that follow it. */
@@ -55,7 +55,7 @@ struct parent_symtab {
 	size_t nr_syms;			/* number of symbols in the table */
 	struct parent_file *files;	/* FILE groups; [0] is "no file" */
 	size_t nr_files;		/* entries in files[] */
-	struct elf_htab by_name;	/* syms by name, all same-named chained (load) */
+	struct obj_htab by_name;	/* syms by name, all same-named chained (load) */
 	struct parent_source *src;	/* the file, names, lookup index (symtab.c) */
 };
 

@@ -2,9 +2,9 @@
 /*
  * tests/fuzz/fuzz-elf.c - libFuzzer target for the ELF reader.
  *
- * Each input is an object file: elf_open_read() must either reject it with a
+ * Each input is an object file: obj_open_read() must either reject it with a
  * recorded error or build a model whose lookups answer consistently; then
- * elf_close() must free everything (LeakSanitizer checks).  The lookups
+ * obj_close() must free everything (LeakSanitizer checks).  The lookups
  * check only what their contract in lib/elf.h promises about the returned
  * entity, so a failed check is a real bug, reported through abort().
  */
@@ -36,9 +36,9 @@ static void check(bool ok, const char *what, const char *name)
 	abort();
 }
 
-static void check_sections(const struct elf *elf)
+static void check_sections(const struct obj *elf)
 {
-	struct elf_section *sec, *found;
+	struct obj_section *sec, *found;
 
 	for_each_sec(elf, sec) {
 		if (sec->removed)
@@ -55,9 +55,9 @@ static void check_sections(const struct elf *elf)
 	(void)find_section_by_name(elf, "__mcount_loc");
 }
 
-static void check_symbols(const struct elf *elf)
+static void check_symbols(const struct obj *elf)
 {
-	struct elf_symbol *sym, *found;
+	struct obj_symbol *sym, *found;
 
 	for_each_sym(elf, sym) {
 		check(find_symbol_by_index(elf, sym->index) == sym,
@@ -81,10 +81,10 @@ static void check_symbols(const struct elf *elf)
 	(void)find_symbol_by_index(elf, (size_t)-1);
 }
 
-static void check_relocs(const struct elf *elf)
+static void check_relocs(const struct obj *elf)
 {
-	struct elf_section *rsec;
-	struct elf_reloc *r, *found;
+	struct obj_section *rsec;
+	struct obj_reloc *r, *found;
 
 	for_each_sec(elf, rsec) {
 		if (!is_rela_sec(rsec) || !rsec->base || rsec->removed)
@@ -107,22 +107,22 @@ static void check_relocs(const struct elf *elf)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct elf *elf;
+	struct obj *elf;
 
 	if (input.fd < 0)
 		mem_file_create(&input, "fuzz-elf-input");
 	mem_file_set(&input, data, size);
 
 	error_clear();
-	elf = elf_open_read(input.path);
+	elf = obj_open_read(input.path);
 	if (!elf) {
-		check(error_pending(), "elf_open_read failed without recording an error", "");
+		check(error_pending(), "obj_open_read failed without recording an error", "");
 		error_clear();
 		return 0;
 	}
 	check_sections(elf);
 	check_symbols(elf);
 	check_relocs(elf);
-	elf_close(elf);
+	obj_close(elf);
 	return 0;
 }

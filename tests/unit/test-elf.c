@@ -125,7 +125,7 @@ static bool file_exists(const char *path)
 	return access(path, F_OK) == 0;
 }
 
-/* No file in tmpdir whose name contains ".tmp." (a leftover of elf_write). */
+/* No file in tmpdir whose name contains ".tmp." (a leftover of obj_write). */
 static bool no_temp_files(void)
 {
 	return run("ls %s | grep -q '\\.tmp\\.'", tmpdir) != 0;
@@ -161,25 +161,25 @@ static const unsigned char text_bytes[32] = {
 };
 
 struct built {
-	struct elf *elf;
-	struct elf_section *text, *data, *bss, *str, *comdat, *group, *klp;
-	struct elf_symbol *gfunc, *lfunc, *lobj, *printk, *klpsym, *dup1, *dup2;
+	struct obj *elf;
+	struct obj_section *text, *data, *bss, *str, *comdat, *group, *klp;
+	struct obj_symbol *gfunc, *lfunc, *lobj, *printk, *klpsym, *dup1, *dup2;
 };
 
-static struct elf_section *add_sec(struct elf *elf, const char *name, uint32_t type,
+static struct obj_section *add_sec(struct obj *elf, const char *name, uint32_t type,
 				   uint64_t flags, uint64_t align, const void *buf, size_t size)
 {
 	GElf_Shdr sh = { .sh_type = type, .sh_flags = flags, .sh_addralign = align };
 
-	return elf_add_section(elf, name, &sh, buf, size);
+	return obj_add_section(elf, name, &sh, buf, size);
 }
 
 static bool build_object(struct built *b, const char *path)
 {
-	struct elf *elf = elf_create(path);
+	struct obj *elf = obj_create(path);
 	static const char strs[] = "hello\0world\0";
 	static const unsigned char data[16] = { 42, 0, 0, 0, 7 };
-	struct elf_symbol *file, *sig;
+	struct obj_symbol *file, *sig;
 	uint32_t grp[2] = { GRP_COMDAT, 0 };
 	GElf_Shdr klp = { .sh_type = SHT_RELA, .sh_addralign = 8, .sh_entsize = 24,
 			  .sh_flags = SHF_ALLOC | SHF_INFO_LINK | SHF_RELA_LIVEPATCH };
@@ -198,27 +198,27 @@ static bool build_object(struct built *b, const char *path)
 		return false;
 	b->str->sh.sh_entsize = 1;
 
-	b->gfunc = elf_add_symbol(elf, "gfunc", STB_GLOBAL, STT_FUNC, b->text, 0, 16);
-	b->printk = elf_add_symbol(elf, "printk", STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
-	b->klpsym = elf_add_symbol(elf, ".klp.sym.vmlinux.printk,0", STB_GLOBAL, STT_FUNC,
+	b->gfunc = obj_add_symbol(elf, "gfunc", STB_GLOBAL, STT_FUNC, b->text, 0, 16);
+	b->printk = obj_add_symbol(elf, "printk", STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
+	b->klpsym = obj_add_symbol(elf, ".klp.sym.vmlinux.printk,0", STB_GLOBAL, STT_FUNC,
 				   NULL, 0, 0);
-	file = elf_add_symbol(elf, "test.c", STB_LOCAL, STT_FILE, NULL, 0, 0);
-	b->lfunc = elf_add_symbol(elf, "lfunc", STB_LOCAL, STT_FUNC, b->text, 16, 16);
-	b->lobj = elf_add_symbol(elf, "lobj", STB_LOCAL, STT_OBJECT, b->data, 0, 8);
-	b->dup1 = elf_add_symbol(elf, "dup", STB_LOCAL, STT_OBJECT, b->data, 8, 4);
-	b->dup2 = elf_add_symbol(elf, "dup", STB_LOCAL, STT_OBJECT, b->data, 12, 4);
+	file = obj_add_symbol(elf, "test.c", STB_LOCAL, STT_FILE, NULL, 0, 0);
+	b->lfunc = obj_add_symbol(elf, "lfunc", STB_LOCAL, STT_FUNC, b->text, 16, 16);
+	b->lobj = obj_add_symbol(elf, "lobj", STB_LOCAL, STT_OBJECT, b->data, 0, 8);
+	b->dup1 = obj_add_symbol(elf, "dup", STB_LOCAL, STT_OBJECT, b->data, 8, 4);
+	b->dup2 = obj_add_symbol(elf, "dup", STB_LOCAL, STT_OBJECT, b->data, 12, 4);
 	if (!b->gfunc || !b->printk || !b->klpsym || !file || !b->lfunc || !b->lobj ||
 	    !b->dup1 || !b->dup2 ||
-	    !elf_add_symbol(elf, "gbss", STB_GLOBAL, STT_OBJECT, b->bss, 0, 64) ||
-	    !elf_add_symbol(elf, "wdata", STB_WEAK, STT_OBJECT, b->data, 8, 8))
+	    !obj_add_symbol(elf, "gbss", STB_GLOBAL, STT_OBJECT, b->bss, 0, 64) ||
+	    !obj_add_symbol(elf, "wdata", STB_WEAK, STT_OBJECT, b->data, 8, 8))
 		return false;
 	b->klpsym->sym.st_shndx = SHN_LIVEPATCH;
 
 	/* Relocations, deliberately not in offset order. */
-	if (!elf_add_reloc(elf, b->text, 19, R_X86_64_PC32, elf_section_symbol(elf, b->data), 0) ||
-	    !elf_add_reloc(elf, b->text, 1, R_X86_64_PLT32, b->printk, -4) ||
-	    !elf_add_reloc(elf, b->text, 7, R_X86_64_PC32, b->lfunc, -4) ||
-	    !elf_add_reloc(elf, b->data, 0, R_X86_64_64, b->gfunc, 0))
+	if (!obj_add_reloc(elf, b->text, 19, R_X86_64_PC32, obj_section_symbol(elf, b->data), 0) ||
+	    !obj_add_reloc(elf, b->text, 1, R_X86_64_PLT32, b->printk, -4) ||
+	    !obj_add_reloc(elf, b->text, 7, R_X86_64_PC32, b->lfunc, -4) ||
+	    !obj_add_reloc(elf, b->data, 0, R_X86_64_64, b->gfunc, 0))
 		return false;
 
 	/* A COMDAT group of one section. */
@@ -226,7 +226,7 @@ static bool build_object(struct built *b, const char *path)
 			    SHF_ALLOC | SHF_EXECINSTR | SHF_GROUP, 1, "\xc3", 1);
 	if (!b->comdat)
 		return false;
-	sig = elf_add_symbol(elf, "comdat_fn", STB_WEAK, STT_FUNC, b->comdat, 0, 1);
+	sig = obj_add_symbol(elf, "comdat_fn", STB_WEAK, STT_FUNC, b->comdat, 0, 1);
 	if (!sig)
 		return false;
 	grp[1] = b->comdat->index;
@@ -238,23 +238,23 @@ static bool build_object(struct built *b, const char *path)
 
 	/* A livepatch relocation section next to the ordinary .rela.text. */
 	klp.sh_info = b->text->index;
-	b->klp = elf_add_section(elf, ".klp.rela.vmlinux..text", &klp, NULL, 0);
-	return b->klp && elf_rela_add_reloc(elf, b->klp, 12, R_X86_64_PC32, b->klpsym, -4);
+	b->klp = obj_add_section(elf, ".klp.rela.vmlinux..text", &klp, NULL, 0);
+	return b->klp && obj_rela_add_reloc(elf, b->klp, 12, R_X86_64_PC32, b->klpsym, -4);
 }
 
-static bool same_bytes(const struct elf_section *a, const void *buf, size_t len)
+static bool same_bytes(const struct obj_section *a, const void *buf, size_t len)
 {
 	return a && a->size == len && (!len || !memcmp(a->buf, buf, len));
 }
 
-static bool reloc_is(const struct elf_reloc *r, const char *sym, uint32_t type, int64_t addend)
+static bool reloc_is(const struct obj_reloc *r, const char *sym, uint32_t type, int64_t addend)
 {
 	return r && r->sym && !strcmp(r->sym->name, sym) && r->type == type && r->addend == addend;
 }
 
-static bool locals_first(const struct elf *elf)
+static bool locals_first(const struct obj *elf)
 {
-	struct elf_symbol *sym;
+	struct obj_symbol *sym;
 	bool seen_global = false;
 
 	for_each_sym(elf, sym) {
@@ -268,9 +268,9 @@ static bool locals_first(const struct elf *elf)
 	return true;
 }
 
-static size_t first_global(const struct elf *elf)
+static size_t first_global(const struct obj *elf)
 {
-	struct elf_symbol *sym;
+	struct obj_symbol *sym;
 
 	for_each_sym(elf, sym)
 		if (!is_local_sym(sym))
@@ -278,12 +278,12 @@ static size_t first_global(const struct elf *elf)
 	return elf->nr_symbols;
 }
 
-static void test_lookups(struct elf *elf, const char *what)
+static void test_lookups(struct obj *elf, const char *what)
 {
-	struct elf_section *text = find_section_by_name(elf, ".text");
-	struct elf_section *data = find_section_by_name(elf, ".data");
-	struct elf_symbol *dup = find_symbol_by_name(elf, "dup");
-	struct elf_reloc *r;
+	struct obj_section *text = find_section_by_name(elf, ".text");
+	struct obj_section *data = find_section_by_name(elf, ".data");
+	struct obj_symbol *dup = find_symbol_by_name(elf, "dup");
+	struct obj_reloc *r;
 
 	check(text && data && !find_section_by_name(elf, ".nope"),
 	      "%s: find_section_by_name", what);
@@ -333,27 +333,27 @@ static void test_built_object(void)
 {
 	const char *path = tpath("built.o");
 	struct built b;
-	struct elf *e;
-	struct elf_section *s;
-	struct elf_symbol *sym;
+	struct obj *e;
+	struct obj_section *s;
+	struct obj_symbol *sym;
 	bool ok;
 
 	ok = build_object(&b, path);
 	check(ok, "build an object from nothing");
 	if (!ok) {
-		elf_close(b.elf);
+		obj_close(b.elf);
 		return;
 	}
 	test_lookups(b.elf, "built model");
-	check(elf_write(b.elf, path) == 0 && file_exists(path) && no_temp_files(),
+	check(obj_write(b.elf, path) == 0 && file_exists(path) && no_temp_files(),
 	      "write the built object");
-	check(elf_write(b.elf, tpath("built2.o")) == 0 &&
+	check(obj_write(b.elf, tpath("built2.o")) == 0 &&
 	      run("cmp -s %s %s", path, tpath("built2.o")) == 0,
 	      "writing twice gives the same bytes");
 	check(binutils_accept(path), "readelf/objdump accept the built object");
-	elf_close(b.elf);
+	obj_close(b.elf);
 
-	e = elf_open_read(path);
+	e = obj_open_read(path);
 	check(e != NULL, "read the built object back");
 	if (!e)
 		return;
@@ -399,7 +399,7 @@ static void test_built_object(void)
 		check(w[0] == GRP_COMDAT && w[1] == find_section_by_name(e, ".text.comdat")->index &&
 		      sym && !strcmp(sym->name, "comdat_fn"), "group members and signature remapped");
 	}
-	elf_close(e);
+	obj_close(e);
 }
 
 /* The built object's code and data, linked into a program and run. */
@@ -411,33 +411,33 @@ static void test_built_object_runs(void)
 		0xc3,
 	};
 	static const unsigned char data[8] = { 40, 0, 0, 0, 2 };
-	struct elf *elf = elf_create(tpath("answer.o"));
-	struct elf_section *text, *dsec;
-	struct elf_symbol *value;
+	struct obj *elf = obj_create(tpath("answer.o"));
+	struct obj_section *text, *dsec;
+	struct obj_symbol *value;
 	bool ok;
 
 	if (!have_tool("gcc")) {
 		skip("built object links and runs (no gcc)");
-		elf_close(elf);
+		obj_close(elf);
 		return;
 	}
 	ok = elf != NULL;
 	text = ok ? add_sec(elf, ".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 16, NULL, 0) : NULL;
 	dsec = ok ? add_sec(elf, ".data", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 4, NULL, 0) : NULL;
 	ok = text && dsec;
-	ok = ok && elf_section_append(text, "\x90", 1, 1) == 0;
-	ok = ok && elf_section_append(text, code, sizeof(code), 16) == 16;
-	ok = ok && elf_section_append(dsec, data, sizeof(data), 4) == 0;
-	ok = ok && elf_add_symbol(elf, "answer", STB_GLOBAL, STT_FUNC, text, 16, sizeof(code));
-	value = ok ? elf_add_symbol(elf, "value", STB_LOCAL, STT_OBJECT, dsec, 0, 4) : NULL;
-	ok = value && elf_add_reloc(elf, text, 16 + 8, R_X86_64_PC32,
-				    elf_section_symbol(elf, dsec), 4 - 4);
-	ok = ok && elf_add_reloc(elf, text, 16 + 2, R_X86_64_PC32, value, -4);
+	ok = ok && obj_section_append(text, "\x90", 1, 1) == 0;
+	ok = ok && obj_section_append(text, code, sizeof(code), 16) == 16;
+	ok = ok && obj_section_append(dsec, data, sizeof(data), 4) == 0;
+	ok = ok && obj_add_symbol(elf, "answer", STB_GLOBAL, STT_FUNC, text, 16, sizeof(code));
+	value = ok ? obj_add_symbol(elf, "value", STB_LOCAL, STT_OBJECT, dsec, 0, 4) : NULL;
+	ok = value && obj_add_reloc(elf, text, 16 + 8, R_X86_64_PC32,
+				    obj_section_symbol(elf, dsec), 4 - 4);
+	ok = ok && obj_add_reloc(elf, text, 16 + 2, R_X86_64_PC32, value, -4);
 	ok = ok && text->size == 16 + sizeof(code) && text->sh.sh_addralign == 16;
 	ok = ok && add_sec(elf, ".note.GNU-stack", SHT_PROGBITS, 0, 1, NULL, 0);
-	ok = ok && elf_write(elf, tpath("answer.o")) == 0;
-	elf_close(elf);
-	check(ok, "build answer.o with elf_section_append");
+	ok = ok && obj_write(elf, tpath("answer.o")) == 0;
+	obj_close(elf);
+	check(ok, "build answer.o with obj_section_append");
 	if (!ok)
 		return;
 	write_bytes(tpath("main.c"), "int answer(void);\nint main(void) { return answer(); }\n",
@@ -449,32 +449,32 @@ static void test_built_object_runs(void)
 
 static void test_append_and_align(void)
 {
-	struct elf *elf = elf_create(tpath("append.o"));
-	struct elf_section *s, *bss;
+	struct obj *elf = obj_create(tpath("append.o"));
+	struct obj_section *s, *bss;
 	bool ok;
 
 	if (!elf) {
-		check(false, "elf_section_append");
+		check(false, "obj_section_append");
 		return;
 	}
 	s = add_sec(elf, ".rodata", SHT_PROGBITS, SHF_ALLOC, 1, "abc", 3);
 	bss = add_sec(elf, ".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, 1, NULL, 5);
-	ok = s && bss && elf_section_append(s, "xy", 2, 8) == 8 && s->size == 10 &&
+	ok = s && bss && obj_section_append(s, "xy", 2, 8) == 8 && s->size == 10 &&
 	     !memcmp(s->buf, "abc\0\0\0\0\0xy", 10) && s->sh.sh_size == 10 &&
 	     s->sh.sh_addralign == 8;
-	check(ok, "elf_section_append pads and aligns");
-	check(bss && elf_section_append(bss, NULL, 10, 16) == 16 && bss->sh.sh_size == 26 &&
-	      !bss->buf, "elf_section_append on NOBITS grows sh_size");
-	check(s && elf_section_append(s, NULL, 0, 1) == 10 && s->size == 10 &&
-	      elf_section_append(add_sec(elf, ".empty", SHT_PROGBITS, 0, 1, NULL, 0), NULL, 0, 4) == 0,
-	      "elf_section_append of nothing");
-	check(s && elf_section_append(s, "z", 1, 3) == -1 && error_pending(),
-	      "elf_section_append refuses a bad alignment");
+	check(ok, "obj_section_append pads and aligns");
+	check(bss && obj_section_append(bss, NULL, 10, 16) == 16 && bss->sh.sh_size == 26 &&
+	      !bss->buf, "obj_section_append on NOBITS grows sh_size");
+	check(s && obj_section_append(s, NULL, 0, 1) == 10 && s->size == 10 &&
+	      obj_section_append(add_sec(elf, ".empty", SHT_PROGBITS, 0, 1, NULL, 0), NULL, 0, 4) == 0,
+	      "obj_section_append of nothing");
+	check(s && obj_section_append(s, "z", 1, 3) == -1 && error_pending(),
+	      "obj_section_append refuses a bad alignment");
 	for (int i = 0; s && i < 100000; i++)
-		if (elf_section_append(s, "0123456789", 10, 1) < 0)
+		if (obj_section_append(s, "0123456789", 10, 1) < 0)
 			s = NULL;
 	check(s && s->size == 10 + 1000000, "100000 appends");
-	elf_close(elf);
+	obj_close(elf);
 }
 
 /* ------------------------------------------------------------------ */
@@ -545,7 +545,7 @@ static bool same_debug_info(const char *a, const char *b)
 /* Read, write, read again; the two models and binutils' views agree. */
 static bool round_trip(const char *in, const char *out, bool quiet)
 {
-	struct elf *a = elf_open_read(in), *b;
+	struct obj *a = obj_open_read(in), *b;
 	bool ok;
 
 	if (!a) {
@@ -553,11 +553,11 @@ static bool round_trip(const char *in, const char *out, bool quiet)
 			check(false, "read %s", in);
 		return false;
 	}
-	ok = elf_write(a, out) == 0;
-	b = ok ? elf_open_read(out) : NULL;
+	ok = obj_write(a, out) == 0;
+	b = ok ? obj_open_read(out) : NULL;
 	ok = b != NULL;
 	if (ok) {
-		struct elf_section *s;
+		struct obj_section *s;
 		size_t ra = 0, rb = 0, na = 0, nb = 0;
 
 		for_each_sec(a, s) {
@@ -574,16 +574,16 @@ static bool round_trip(const char *in, const char *out, bool quiet)
 		ok = same_disassembly(in, out);
 	if (!quiet)
 		check(ok, "round trip %s", in);
-	elf_close(a);
-	elf_close(b);
+	obj_close(a);
+	obj_close(b);
 	return ok;
 }
 
 static void test_gcc_object(void)
 {
-	struct elf *e;
-	struct elf_symbol *foo, *cold;
-	struct elf_section *s;
+	struct obj *e;
+	struct obj_symbol *foo, *cold;
+	struct obj_section *s;
 	const char *o = tpath("mod.o");
 
 	if (!have_tool("gcc") || !compile(module_c, sizeof(module_c) - 1, "mod",
@@ -591,7 +591,7 @@ static void test_gcc_object(void)
 		skip("gcc objects (cannot compile)");
 		return;
 	}
-	e = elf_open_read(o);
+	e = obj_open_read(o);
 	check(e != NULL, "read gcc -O2 -g -ffunction-sections object");
 	if (!e)
 		return;
@@ -610,7 +610,7 @@ static void test_gcc_object(void)
 	s = find_section_by_name(e, ".rela.debug_info");
 	check(s && is_debug_sec(s) && is_debug_sec(find_section_by_name(e, ".debug_info")) &&
 	      !is_debug_sec(find_section_by_name(e, ".text.foo")), "is_debug_sec");
-	elf_close(e);
+	obj_close(e);
 
 	check(round_trip(o, tpath("mod-rt.o"), true), "gcc object round trip (objdump -dr -s equal)");
 	check(same_debug_info(o, tpath("mod-rt.o")), "gcc object round trip (DWARF equal)");
@@ -637,9 +637,9 @@ static void test_module_rewrite(void)
 		".note.GNU-stack", ".comment", ".debug_info", ".rodata.foo.str1.1",
 	};
 	const char *o = tpath("mod.o"), *out = tpath("mod-klp.o");
-	struct elf *e = elf_open_read(o), *r;
-	struct elf_section *text, *klp, *unused;
-	struct elf_symbol *ksym, *sym;
+	struct obj *e = obj_open_read(o), *r;
+	struct obj_section *text, *klp, *unused;
+	struct obj_symbol *ksym, *sym;
 	GElf_Shdr sh = { .sh_type = SHT_RELA, .sh_addralign = 8, .sh_entsize = 24,
 			 .sh_flags = SHF_ALLOC | SHF_INFO_LINK | SHF_RELA_LIVEPATCH };
 	bool ok;
@@ -654,40 +654,40 @@ static void test_module_rewrite(void)
 	ok = text && unused;
 	/* .text.unused_fn is referenced by debug info: drop that too. */
 	if (ok) {
-		elf_remove_section(e, unused);
-		check(elf_write(e, out) != 0 && error_pending() && !file_exists(out) &&
+		obj_remove_section(e, unused);
+		check(obj_write(e, out) != 0 && error_pending() && !file_exists(out) &&
 		      no_temp_files(), "relocation to a dropped symbol fails the write, no output");
-		elf_remove_section(e, find_section_by_name(e, ".debug_info"));
-		elf_remove_section(e, find_section_by_name(e, ".debug_aranges"));
-		elf_remove_section(e, find_section_by_name(e, ".debug_rnglists"));
-		elf_remove_section(e, find_section_by_name(e, ".debug_line"));
-		elf_remove_section(e, find_section_by_name(e, ".debug_frame"));
-		elf_remove_section(e, find_section_by_name(e, ".eh_frame"));
-		elf_remove_section(e, find_section_by_name(e, ".debug_loclists"));
+		obj_remove_section(e, find_section_by_name(e, ".debug_info"));
+		obj_remove_section(e, find_section_by_name(e, ".debug_aranges"));
+		obj_remove_section(e, find_section_by_name(e, ".debug_rnglists"));
+		obj_remove_section(e, find_section_by_name(e, ".debug_line"));
+		obj_remove_section(e, find_section_by_name(e, ".debug_frame"));
+		obj_remove_section(e, find_section_by_name(e, ".eh_frame"));
+		obj_remove_section(e, find_section_by_name(e, ".debug_loclists"));
 	}
-	ksym = ok ? elf_add_symbol(e, ".klp.sym.vmlinux.printk,0", STB_GLOBAL, STT_FUNC,
+	ksym = ok ? obj_add_symbol(e, ".klp.sym.vmlinux.printk,0", STB_GLOBAL, STT_FUNC,
 				   NULL, 0, 0) : NULL;
 	ok = ksym != NULL;
 	if (ok) {
 		ksym->sym.st_shndx = SHN_LIVEPATCH;
 		sh.sh_info = text->index;
-		klp = elf_add_section(e, ".klp.rela.vmlinux..text.foo", &sh, NULL, 0);
-		ok = klp && elf_rela_add_reloc(e, klp, 1, R_X86_64_PLT32, ksym, -4);
+		klp = obj_add_section(e, ".klp.rela.vmlinux..text.foo", &sh, NULL, 0);
+		ok = klp && obj_rela_add_reloc(e, klp, 1, R_X86_64_PLT32, ksym, -4);
 	}
-	ok = ok && elf_write(e, out) == 0;
+	ok = ok && obj_write(e, out) == 0;
 	check(ok, "module: remove sections, add a livepatch rela section and symbol, write");
-	r = ok ? elf_open_read(out) : NULL;
+	r = ok ? obj_open_read(out) : NULL;
 	check(r != NULL, "module: read the rewritten module");
 	if (!r) {
-		elf_close(e);
+		obj_close(e);
 		return;
 	}
 	check(!find_section_by_name(r, ".text.unused_fn") &&
 	      !find_section_by_name(r, ".rela.text.unused_fn") &&
 	      !find_symbol_by_name(r, "unused_fn"), "module: removed section and its symbol are gone");
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
-		struct elf_section *a = find_section_by_name(e, keep[i]);
-		struct elf_section *b = find_section_by_name(r, keep[i]);
+		struct obj_section *a = find_section_by_name(e, keep[i]);
+		struct obj_section *b = find_section_by_name(r, keep[i]);
 
 		if (!a && !strcmp(keep[i], ".debug_info"))
 			continue;	/* removed above */
@@ -710,63 +710,63 @@ static void test_module_rewrite(void)
 	check(text && text->rela && !(text->rela->sh.sh_flags & SHF_RELA_LIVEPATCH),
 	      "module: the ordinary .rela stays the primary relocation section");
 	check(binutils_accept(out), "module: readelf/objdump accept it");
-	elf_close(r);
-	elf_close(e);
+	obj_close(r);
+	obj_close(e);
 }
 
 static void test_group_removal(void)
 {
 	struct built b;
-	struct elf *e;
+	struct obj *e;
 	bool ok = build_object(&b, tpath("grp.o"));
 
 	if (ok) {
-		elf_remove_section(b.elf, b.comdat);
-		ok = elf_write(b.elf, tpath("grp.o")) == 0;
+		obj_remove_section(b.elf, b.comdat);
+		ok = obj_write(b.elf, tpath("grp.o")) == 0;
 	}
-	elf_close(b.elf);
-	e = ok ? elf_open_read(tpath("grp.o")) : NULL;
+	obj_close(b.elf);
+	e = ok ? obj_open_read(tpath("grp.o")) : NULL;
 	check(e && !find_section_by_name(e, ".group") && !find_section_by_name(e, ".text.comdat") &&
 	      !find_symbol_by_name(e, "comdat_fn"), "a group whose members are all removed is dropped");
-	elf_close(e);
+	obj_close(e);
 
 	ok = build_object(&b, tpath("grp2.o"));
 	if (ok) {
-		elf_remove_section(b.elf, b.data);
-		ok = elf_write(b.elf, tpath("grp2.o")) != 0 && error_pending() &&
+		obj_remove_section(b.elf, b.data);
+		ok = obj_write(b.elf, tpath("grp2.o")) != 0 && error_pending() &&
 		     !file_exists(tpath("grp2.o")) && no_temp_files();
 	}
-	elf_close(b.elf);
+	obj_close(b.elf);
 	check(ok, "removing .data while .text refers to it fails cleanly");
 
 	ok = build_object(&b, tpath("grp3.o"));
 	if (ok) {
-		elf_remove_section(b.elf, b.text);
-		ok = elf_write(b.elf, tpath("grp3.o")) == 0;
+		obj_remove_section(b.elf, b.text);
+		ok = obj_write(b.elf, tpath("grp3.o")) == 0;
 		/* .data's R_X86_64_64 to gfunc in removed .text must fail */
 		ok = !ok && error_pending();
 	}
-	elf_close(b.elf);
+	obj_close(b.elf);
 	check(ok, "relocation from kept .data to removed .text's symbol is an error");
-	b.elf = elf_create(tpath("nodir.o"));
-	check(b.elf && elf_write(b.elf, "/nonexistent-dir/x.o") != 0 && error_pending(),
+	b.elf = obj_create(tpath("nodir.o"));
+	check(b.elf && obj_write(b.elf, "/nonexistent-dir/x.o") != 0 && error_pending(),
 	      "write into a missing directory fails with an error");
-	elf_close(b.elf);
+	obj_close(b.elf);
 }
 
 /* ------------------------------------------------------------------ */
 /* Bad input                                                           */
 /* ------------------------------------------------------------------ */
 
-/* elf_open_read fails with exactly one one-line error containing @expect. */
+/* obj_open_read fails with exactly one one-line error containing @expect. */
 static bool rejects(const char *path, const char *expect)
 {
-	struct elf *e;
+	struct obj *e;
 	const char *msg;
 	bool ok;
 
 	error_clear();
-	e = elf_open_read(path);
+	e = obj_open_read(path);
 	msg = error_message();
 	ok = !e && error_pending() && *msg && !strchr(msg, '\n') &&
 		  (!expect || strstr(msg, expect));
@@ -775,47 +775,47 @@ static bool rejects(const char *path, const char *expect)
 		printf("  (accepted %s)\n", path);
 	else if (!ok)
 		printf("  (message: %s)\n", msg);
-	elf_close(e);
+	obj_close(e);
 	return ok;
 }
 
 static bool reads_back(const char *path)
 {
-	struct elf *e;
+	struct obj *e;
 	bool ok;
 
 	error_clear();
-	e = elf_open_read(path);
+	e = obj_open_read(path);
 	ok = e != NULL;
 
 	if (!ok)
 		printf("  (cannot read back %s: %s)\n", path, error_message());
-	elf_close(e);
+	obj_close(e);
 	return ok;
 }
 
 /* Either a model or one error; never a crash (ASan/UBSan watch the rest). */
 static bool survives(const char *path)
 {
-	struct elf *e;
+	struct obj *e;
 	bool ok;
 
 	error_clear();
-	e = elf_open_read(path);
+	e = obj_open_read(path);
 	ok = e ? !error_pending() : error_pending() && !strchr(error_message(), '\n');
 
 	if (e) {
-		struct elf_section *s;
+		struct obj_section *s;
 
 		for_each_sec(e, s) {
 			find_symbol_covering(s, 0);
 			find_reloc_in_range(e, s, 0, 64);
 		}
-		if (elf_write(e, tpath("fuzz-out.o")) == 0)
+		if (obj_write(e, tpath("fuzz-out.o")) == 0)
 			ok = ok && reads_back(tpath("fuzz-out.o"));
 		error_clear();
 	}
-	elf_close(e);
+	obj_close(e);
 	error_clear();
 	return ok;
 }
@@ -1184,18 +1184,18 @@ static double now(void)
 static bool build_many(const char *path, int n, bool own_sections)
 {
 	static const unsigned char fn[16] = { 0xe8, 0, 0, 0, 0, 0xc3 };
-	struct elf *elf = elf_create(path);
-	struct elf_symbol **syms = calloc((size_t)n, sizeof(*syms));
-	struct elf_section *text = NULL;
+	struct obj *elf = obj_create(path);
+	struct obj_symbol **syms = calloc((size_t)n, sizeof(*syms));
+	struct obj_section *text = NULL;
 	bool ok = elf && syms;
 	char name[64];
 
 	if (ok && !own_sections)
 		ok = (text = add_sec(elf, ".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 16,
 				     NULL, 0)) != NULL;
-	elf_add_symbol(elf, "many.c", STB_LOCAL, STT_FILE, NULL, 0, 0);
+	obj_add_symbol(elf, "many.c", STB_LOCAL, STT_FILE, NULL, 0, 0);
 	for (int i = 0; ok && i < n; i++) {
-		struct elf_section *s = text;
+		struct obj_section *s = text;
 		int64_t off = 0;
 
 		if (own_sections) {
@@ -1203,27 +1203,27 @@ static bool build_many(const char *path, int n, bool own_sections)
 			s = add_sec(elf, name, SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 16, fn,
 				    sizeof(fn));
 		} else {
-			off = elf_section_append(s, fn, sizeof(fn), 16);
+			off = obj_section_append(s, fn, sizeof(fn), 16);
 		}
 		snprintf(name, sizeof(name), "f%d", i);
 		/* globals and locals interleaved: the writer must sort them */
-		syms[i] = s && off >= 0 ? elf_add_symbol(elf, name, i % 3 ? STB_GLOBAL : STB_LOCAL,
+		syms[i] = s && off >= 0 ? obj_add_symbol(elf, name, i % 3 ? STB_GLOBAL : STB_LOCAL,
 							STT_FUNC, s, (uint64_t)off, 6) : NULL;
 		ok = syms[i] != NULL;
 	}
 	for (int i = 0; ok && i < n; i++)
-		ok = elf_add_reloc(elf, syms[i]->sec, syms[i]->offset + 1, R_X86_64_PLT32,
+		ok = obj_add_reloc(elf, syms[i]->sec, syms[i]->offset + 1, R_X86_64_PLT32,
 				   syms[(i + 1) % n], -4) != NULL;
-	ok = ok && elf_write(elf, path) == 0;
+	ok = ok && obj_write(elf, path) == 0;
 	free(syms);
-	elf_close(elf);
+	obj_close(elf);
 	return ok;
 }
 
 static void test_scale(const char *what, int n, bool own_sections)
 {
 	const char *path = tpath(own_sections ? "many-sections.o" : "many-funcs.o");
-	struct elf *e;
+	struct obj *e;
 	double t0, t1, t2, best, build;
 	bool ok = true;
 	char name[64];
@@ -1233,19 +1233,19 @@ static void test_scale(const char *what, int n, bool own_sections)
 		return;
 	t1 = now();
 	build = t1 - t0;
-	e = elf_open_read(path);
+	e = obj_open_read(path);
 	t2 = now();
 	check(e != NULL, "%s: read back", what);
 	if (!e)
 		return;
 	best = t2 - t1;
 	for (int i = 0; i < 2; i++) {	/* the best of three */
-		struct elf *again;
+		struct obj *again;
 
 		t1 = now();
-		again = elf_open_read(path);
+		again = obj_open_read(path);
 		t2 = now();
-		elf_close(again);
+		obj_close(again);
 		if (t2 - t1 < best)
 			best = t2 - t1;
 	}
@@ -1255,8 +1255,8 @@ static void test_scale(const char *what, int n, bool own_sections)
 	      TIME_LIMIT);
 	t1 = now();
 	for (int i = 0; ok && i < n; i++) {
-		struct elf_symbol *s, *next;
-		struct elf_reloc *r;
+		struct obj_symbol *s, *next;
+		struct obj_reloc *r;
 
 		snprintf(name, sizeof(name), "f%d", i);
 		s = find_symbol_by_name(e, name);
@@ -1275,7 +1275,7 @@ static void test_scale(const char *what, int n, bool own_sections)
 	if (own_sections)
 		check(e->nr_sections > SHN_LORESERVE && e->symtab_shndx && e->ehdr.e_shnum == 0 &&
 		      e->ehdr.e_shstrndx == SHN_XINDEX, "%s: extended section numbering", what);
-	elf_close(e);
+	obj_close(e);
 	if (own_sections && have_tool("readelf"))
 		check(run("readelf -hSs %s 2>&1 >/dev/null | grep -q . && exit 1; exit 0", path) == 0,
 		      "%s: readelf accepts %d sections", what, 2 * n);
