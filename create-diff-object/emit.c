@@ -14,71 +14,19 @@
 #include <string.h>
 
 #include "emit.h"
-#include "hash.h"
 #include "kpatch-meta.h"
 #include "log.h"
-
-/* A name reported once on stdout. */
-struct report_name {
-	char *text;			/* "obj.name,pos", or a symbol name */
-	struct obj_hnode node;		/* report_set.htab */
-};
+#include "strpool.h"
 
 /* Names reported once each, sorted, after the output is written. */
-struct report_set {
-	struct report_name *names;	/* reported names */
-	size_t nr, cap;			/* used and allocated */
-	struct obj_htab htab;		/* names by text */
-};
+static struct strtab_out klp_names;	/* "livepatch symbol:" lines: "obj.name,pos" */
+static struct strtab_out link_names;	/* "undefined symbol:" lines */
 
-static struct report_set klp_names;	/* "livepatch symbol:" lines */
-static struct report_set link_names;	/* "undefined symbol:" lines */
-
-static int report_set_grow(struct report_set *set)
+static int report_set_add(struct strtab_out *set, const char *text)
 {
-	size_t cap = set->cap ? set->cap * 2 : 64;
-	struct report_name *nn = realloc(set->names, cap * sizeof(*nn));
-
-	if (!nn)
+	if ((!set->buf && strtab_init(set)) || strtab_add(set, text) < 0)
 		return error_obj("create-diff-object", "out of memory");
-	/* nodes moved: rebuild the table */
-	set->names = nn;
-	set->cap = cap;
-	htab_free(&set->htab);
-	if (htab_init(&set->htab, cap))
-		return error_obj("create-diff-object", "out of memory");
-	for (size_t i = 0; i < set->nr; i++)
-		htab_add(&set->htab, &nn[i].node, hash_str(nn[i].text));
 	return 0;
-}
-
-static int report_set_add(struct report_set *set, const char *text)
-{
-	uint64_t key = hash_str(text);
-	struct obj_hnode *n;
-
-	if (!set->htab.buckets && htab_init(&set->htab, 64))
-		return error_obj("create-diff-object", "out of memory");
-	htab_for_each(&set->htab, key, n)
-		if (!strcmp(container_of(n, struct report_name, node)->text, text))
-			return 0;
-	if (set->nr == set->cap && report_set_grow(set))
-		return -1;
-	set->names[set->nr].text = strdup(text);
-	if (!set->names[set->nr].text)
-		return error_obj("create-diff-object", "out of memory");
-	htab_add(&set->htab, &set->names[set->nr].node, key);
-	set->nr++;
-	return 0;
-}
-
-static void report_set_free(struct report_set *set)
-{
-	for (size_t i = 0; i < set->nr; i++)
-		free(set->names[i].text);
-	free(set->names);
-	htab_free(&set->htab);
-	memset(set, 0, sizeof(*set));
 }
 
 static int note_klp_symbol(const char *obj, const char *name, unsigned int pos)
@@ -371,16 +319,22 @@ int emit_reloc(struct diff_ctx *ctx, struct obj_section *osec, uint64_t offset,
 
 static int cmp_str(const void *a, const void *b)
 {
-	return strcmp(((const struct report_name *)a)->text,
-		      ((const struct report_name *)b)->text);
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void print_report_set(struct diff_ctx *ctx, struct report_set *set, const char *what)
+static void print_report_set(struct diff_ctx *ctx, struct strtab_out *set, const char *what)
 {
-	if (set->nr)
-		qsort(set->names, set->nr, sizeof(*set->names), cmp_str);
-	for (size_t i = 0; i < set->nr; i++)
-		printf("%s: %s: %s\n", ctx->orig_name, what, set->names[i].text);
+	const char **names = set->buf ? malloc((set->nr_used + 1) * sizeof(*names)) : NULL;
+	size_t n = 0;
+
+	/* the table: "\0" first, then each name once */
+	for (size_t off = 1; names && off < set->len; off += strlen(set->buf + off) + 1)
+		names[n++] = set->buf + off;
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n; i++)
+		printf("%s: %s: %s\n", ctx->orig_name, what, names[i]);
+	free(names);
 }
 
 void emit_report(struct diff_ctx *ctx)
@@ -391,6 +345,6 @@ void emit_report(struct diff_ctx *ctx)
 
 void emit_forget(void)
 {
-	report_set_free(&klp_names);
-	report_set_free(&link_names);
+	strtab_free(&klp_names);
+	strtab_free(&link_names);
 }

@@ -110,11 +110,15 @@ bool syms_equivalent(const struct obj_symbol *a, const struct obj_symbol *b,
  * contents: from the offset a relocation points at up to the next offset
  * that any relocation points at in that section.
  */
+struct anon_offsets {
+	uint64_t *v;			/* marked offsets of one section, sorted */
+	size_t nr, cap;			/* used and allocated */
+};
+
 struct anon_targets {
 	const struct obj *elf;		/* the object */
-	uint64_t **offsets;		/* by section index: marked offsets, sorted */
-	size_t *nr;			/* by section index: how many */
-	size_t *cap;			/* by section index: allocated */
+	struct anon_offsets *secs;	/* by section index */
+	size_t nr_secs;			/* entries of secs */
 };
 
 /* ORIG.o's and PATCHED.o's, from index_anon_data() to forget_anon_data(). */
@@ -131,18 +135,18 @@ static bool is_anon_rodata_sec(const struct obj_section *sec)
 
 static int anon_mark(struct anon_targets *at, const struct obj_section *sec, uint64_t off)
 {
-	unsigned int i = sec->index;
+	struct anon_offsets *o = &at->secs[sec->index];
 
-	if (at->nr[i] == at->cap[i]) {
-		size_t cap = at->cap[i] ? at->cap[i] * 2 : 8;
-		uint64_t *v = realloc(at->offsets[i], cap * sizeof(*v));
+	if (o->nr == o->cap) {
+		size_t cap = o->cap ? o->cap * 2 : 8;
+		uint64_t *v = realloc(o->v, cap * sizeof(*v));
 
 		if (!v)
 			return error_obj(at->elf->path, "out of memory");
-		at->offsets[i] = v;
-		at->cap[i] = cap;
+		o->v = v;
+		o->cap = cap;
 	}
-	at->offsets[i][at->nr[i]++] = off;
+	o->v[o->nr++] = off;
 	return 0;
 }
 
@@ -155,14 +159,13 @@ static int cmp_u64(const void *a, const void *b)
 
 static int anon_targets_build(struct anon_targets *at, const struct obj *elf)
 {
-	const struct obj_section *rsec, *sec;
+	const struct obj_section *rsec;
 	const struct obj_reloc *r;
 
 	at->elf = elf;
-	at->offsets = calloc(elf->nr_sections + 1, sizeof(*at->offsets));
-	at->nr = calloc(elf->nr_sections + 1, sizeof(*at->nr));
-	at->cap = calloc(elf->nr_sections + 1, sizeof(*at->cap));
-	if (!at->offsets || !at->nr || !at->cap)
+	at->nr_secs = elf->nr_sections + 1;
+	at->secs = calloc(at->nr_secs, sizeof(*at->secs));
+	if (!at->secs)
 		return error_obj(elf->path, "out of memory");
 	for_each_sec(elf, rsec) {
 		if (!is_rela_sec(rsec))
@@ -175,10 +178,9 @@ static int anon_targets_build(struct anon_targets *at, const struct obj *elf)
 				return -1;
 		}
 	}
-	for_each_sec(elf, sec) {
-		if (at->nr[sec->index])
-			qsort(at->offsets[sec->index], at->nr[sec->index], sizeof(uint64_t), cmp_u64);
-	}
+	for (size_t i = 0; i < at->nr_secs; i++)
+		if (at->secs[i].nr)
+			qsort(at->secs[i].v, at->secs[i].nr, sizeof(uint64_t), cmp_u64);
 	return 0;
 }
 
@@ -193,11 +195,9 @@ void forget_anon_data(void)
 	for (int i = 0; i < 2; i++) {
 		struct anon_targets *at = &anon_targets[i];
 
-		for (size_t k = 0; at->offsets && at->elf && k <= at->elf->nr_sections; k++)
-			free(at->offsets[k]);
-		free(at->offsets);
-		free(at->nr);
-		free(at->cap);
+		for (size_t k = 0; at->secs && k < at->nr_secs; k++)
+			free(at->secs[k].v);
+		free(at->secs);
 		memset(at, 0, sizeof(*at));
 	}
 }
@@ -207,23 +207,23 @@ static uint64_t anon_end(const struct obj_section *sec, uint64_t off)
 {
 	for (int i = 0; i < 2; i++) {
 		const struct anon_targets *at = &anon_targets[i];
-		const uint64_t *v;
+		const struct anon_offsets *o;
 		size_t lo = 0, hi;
 
 		if (!at->elf || sec->index >= at->elf->nr_sections ||
 		    at->elf->sections[sec->index] != sec)
 			continue;
-		v = at->offsets[sec->index];
-		hi = at->nr[sec->index];
+		o = &at->secs[sec->index];
+		hi = o->nr;
 		while (lo < hi) {		/* first marked offset > off */
 			size_t mid = (lo + hi) / 2;
 
-			if (v[mid] <= off)
+			if (o->v[mid] <= off)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		return lo < at->nr[sec->index] ? v[lo] : sec->size;
+		return lo < o->nr ? o->v[lo] : sec->size;
 	}
 	return sec->size;
 }

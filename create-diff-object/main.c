@@ -208,6 +208,9 @@ static bool has_changes(struct diff_ctx *ctx)
 
 static void free_ctx(struct diff_ctx *ctx)
 {
+	free_special_tables(ctx);
+	forget_anon_data();
+	emit_forget();
 	if (ctx->orig)
 		obj_close(ctx->orig);
 	if (ctx->patched)
@@ -218,9 +221,6 @@ static void free_ctx(struct diff_ctx *ctx)
 		parent_symtab_free(ctx->parent);
 	if (ctx->symvers)
 		symvers_free(ctx->symvers);
-	free_special_tables(ctx);
-	forget_anon_data();
-	emit_forget();
 	dwarf_forget();
 }
 

@@ -77,8 +77,6 @@ struct diff_ctx {
 	struct symvers *symvers;	/* the kernel's exports */
 	long file_group;		/* FILE group of this object in the parent, 0 = unknown */
 	bool file_group_done;		/* file_group has been looked up */
-	size_t nr_changed;		/* changed functions found */
-	size_t nr_new;			/* new functions found */
 	struct special_tables tables[2];	/* special tables of ORIG.o [0] and PATCHED.o [1] */
 	uint32_t warned_overrides;	/* size overrides warned about, a bit per specials[] row */
 	struct obj_section *out_strings;	/* output .kpatch.strings */

@@ -252,16 +252,12 @@ static size_t entry_size(struct diff_ctx *ctx, const struct obj *elf,
 		note_tried(&t, "%s=%zu", sp->env, given);
 	}
 	n = object_entry_size(ctx, elf, sec, sp, &t);
-	if (!n && sp->env) {
-		error_obj(elf->path, "%s: no entry size fits its %zu bytes and relocations (tried %s); "
-			  "set %s to the size of the struct of the kernel the object was built for",
-			  sec->name, sec->size, t.tried, sp->env);
-		return 0;
-	}
 	if (!n) {
 		error_obj(elf->path, "%s: no entry size fits its %zu bytes and relocations (tried %s); "
-			  "the object is not from an x86-64 kernel this tool knows", sec->name,
-			  sec->size, t.tried);
+			  "%s%s%s", sec->name, sec->size, t.tried,
+			  sp->env ? "set " : "the object is not from an x86-64 kernel this tool knows",
+			  sp->env ? sp->env : "",
+			  sp->env ? " to the size of the struct of the kernel the object was built for" : "");
 		return 0;
 	}
 	if (given) {
