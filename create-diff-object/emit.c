@@ -177,9 +177,9 @@ static int add_klp_reloc(struct diff_ctx *ctx, struct obj_section *osec, uint64_
 			   R_X86_64_64, obj_section_symbol(ctx->out, osec), (int64_t)offset))
 		return -1;
 	if (emit_string_ref(ctx, k, (uint64_t)at + offsetof(struct kpatch_klp_reloc, sym_name),
-			      ref->name) ||
+			    ref->name) ||
 	    emit_string_ref(ctx, k, (uint64_t)at + offsetof(struct kpatch_klp_reloc, obj_name),
-			      ref->obj))
+			    ref->obj))
 		return -1;
 	/* the loader insists on zero bytes where a livepatch relocation goes */
 	if (osec->buf && offset + 4 <= osec->size)

@@ -20,7 +20,6 @@ bool is_init_sec(const struct obj_section *sec)
 	return sec && !strncmp(sec->name, ".init.", 6);
 }
 
-
 /* Prefixes of statics that are never correlated (sorted). */
 static const char *const special_static_prefixes[] = {
 	"CSWTCH",

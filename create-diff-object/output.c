@@ -96,9 +96,9 @@ int output_func_records(struct diff_ctx *ctx)
 				   emit_symbol(ctx, p), 0))
 			return -1;
 		if (emit_string_ref(ctx, ctx->out_funcs,
-				      (uint64_t)at + offsetof(struct kpatch_func, old_name), ref.name) ||
+				    (uint64_t)at + offsetof(struct kpatch_func, old_name), ref.name) ||
 		    emit_string_ref(ctx, ctx->out_funcs,
-				      (uint64_t)at + offsetof(struct kpatch_func, obj_name), ref.obj))
+				    (uint64_t)at + offsetof(struct kpatch_func, obj_name), ref.obj))
 			return -1;
 	}
 	return 0;
