@@ -20,375 +20,6 @@
 #include "cdo.h"
 #include "log.h"
 
-bool is_init_sec(const struct obj_section *sec)
-{
-	return sec && !strncmp(sec->name, ".init.", 6);
-}
-
-/*
- * Offset within the target that a relocation points at.  In code, a PC-
- * relative displacement is relative to the end of the instruction, which
- * for the common forms is the end of the 4-byte field (addend = off - 4).
- * In data (`.long 1b - .`) the addend is the offset itself.
- */
-static int64_t reloc_target_offset(const struct obj_reloc *r)
-{
-	bool in_code = r->sec && r->sec->base && is_text_sec(r->sec->base);
-
-	return in_code && arch_reloc_is_pcrel(r->type) ? r->addend + 4 : r->addend;
-}
-
-/*
- * The named symbol a relocation points into.  A reference through a section
- * symbol is resolved to the FUNC/OBJECT covering the target offset; in code,
- * an instruction with an immediate after its displacement (`addl $1,
- * x(%rip)`) makes the estimate up to 4 bytes short, so the next bytes are
- * tried as well.
- */
-struct obj_symbol *reloc_target_symbol(const struct obj_reloc *r, int64_t *addend)
-{
-	struct obj_symbol *s = NULL;
-	int64_t off, max_adj;
-
-	*addend = r->addend;
-	if (!is_section_sym(r->sym) || !r->sym->sec)
-		return r->sym;
-	off = reloc_target_offset(r);
-	max_adj = r->sec && r->sec->base && is_text_sec(r->sec->base) ? 4 : 0;
-	for (int64_t adj = 0; adj <= max_adj && !s; adj++) {
-		if (off + adj < 0)
-			continue;
-		s = find_symbol_covering(r->sym->sec, (uint64_t)(off + adj));
-		if (!s && adj == 0)
-			s = find_symbol_at(r->sym->sec, (uint64_t)off);
-		if (s && is_section_sym(s))
-			s = NULL;
-	}
-	if (!s)
-		return r->sym;
-	*addend = r->addend - (int64_t)s->offset;
-	return s;
-}
-
-/* The NUL-terminated string at @off of string section @sec, or NULL. */
-static const char *string_at(const struct obj_section *sec, int64_t off)
-{
-	const char *buf = sec->buf;
-
-	if (!buf || off < 0 || (uint64_t)off >= sec->size)
-		return NULL;
-	if (!memchr(buf + off, '\0', sec->size - (size_t)off))
-		return NULL;
-	return buf + off;
-}
-
-/* Same contents at the referenced places of two mergeable sections? */
-static bool merged_data_equal(const struct obj_section *a, int64_t off_a,
-			      const struct obj_section *b, int64_t off_b)
-{
-	size_t n;
-
-	if (is_string_sec(a) && is_string_sec(b)) {
-		const char *sa = string_at(a, off_a), *sb = string_at(b, off_b);
-
-		return sa && sb && !strcmp(sa, sb);
-	}
-	n = a->sh.sh_entsize ? a->sh.sh_entsize : 8;
-	if (!a->buf || !b->buf || off_a < 0 || off_b < 0 ||
-	    (uint64_t)off_a + n > a->size || (uint64_t)off_b + n > b->size)
-		return false;
-	return !memcmp((char *)a->buf + off_a, (char *)b->buf + off_b, n);
-}
-
-/*
- * A dynamic debug descriptor (struct _ddebug: four pointers, then an 18-bit
- * lineno and the flags) records the line of its pr_debug(); lines that
- * move above it are not a change.
- */
-static bool ddebug_equal_but_line(const unsigned char *a, const unsigned char *b, size_t size)
-{
-	enum { LINENO_OFF = 32 };
-
-	if (size < LINENO_OFF + 4)
-		return !memcmp(a, b, size);
-	if (memcmp(a, b, LINENO_OFF) ||
-	    memcmp(a + LINENO_OFF + 4, b + LINENO_OFF + 4, size - LINENO_OFF - 4))
-		return false;
-	/* lineno is bits 0-17 of the 32-bit word; the flags above it must match */
-	return (a[LINENO_OFF + 2] & 0xfc) == (b[LINENO_OFF + 2] & 0xfc) &&
-	       a[LINENO_OFF + 3] == b[LINENO_OFF + 3];
-}
-
-/* @name's canonical name without a final dot: clang's fn._entry and fn._entry.3 are one kind. */
-static void special_kind(const char *name, char *buf, size_t len)
-{
-	size_t n;
-
-	canonical_name(name, buf, len);
-	n = strlen(buf);
-	if (n && buf[n - 1] == '.')
-		buf[n - 1] = '\0';
-}
-
-/* Two never-correlated statics are equivalent when they are the same kind
- * of thing with the same contents (e.g. two __func__ strings). */
-static bool special_statics_equivalent(const struct obj_symbol *a, const struct obj_symbol *b)
-{
-	char ca[512], cb[512];
-
-	special_kind(a->name, ca, sizeof(ca));
-	special_kind(b->name, cb, sizeof(cb));
-	if (strcmp(ca, cb) || a->size != b->size)
-		return false;
-	if (!a->sec->buf || !b->sec->buf)
-		return a->sec->sh.sh_type == b->sec->sh.sh_type;
-	if (a->offset + a->size > a->sec->size || b->offset + b->size > b->sec->size)
-		return false;
-	/* gcc's __UNIQUE_ID_ddebug12.3, clang's fn.__UNIQUE_ID_ddebug12, older "descriptor" */
-	if (!strcmp(a->sec->name, "__dyndbg") || !strcmp(ca, "descriptor"))
-		return ddebug_equal_but_line((unsigned char *)a->sec->buf + a->offset,
-					     (unsigned char *)b->sec->buf + b->offset, a->size);
-	return !memcmp((char *)a->sec->buf + a->offset, (char *)b->sec->buf + b->offset, a->size);
-}
-
-static bool is_in_merged_sec(const struct obj_symbol *s)
-{
-	return s->sec && (s->sec->sh.sh_flags & SHF_MERGE);
-}
-
-/* @a is from ORIG.o, @b from PATCHED.o; addends are compared as well. */
-bool syms_equivalent(const struct obj_symbol *a, const struct obj_symbol *b,
-		     int64_t addend_a, int64_t addend_b)
-{
-	if (is_undef_sym(a) || is_undef_sym(b))
-		return is_undef_sym(a) && is_undef_sym(b) && !strcmp(a->name, b->name) &&
-		       addend_a == addend_b;
-	if (is_in_merged_sec(a) || is_in_merged_sec(b))
-		return is_in_merged_sec(a) && is_in_merged_sec(b) &&
-		       merged_data_equal(a->sec, (int64_t)a->offset + addend_a,
-					 b->sec, (int64_t)b->offset + addend_b);
-	if (is_section_sym(a) && is_section_sym(b)) {
-		if (!a->sec || !b->sec)
-			return false;
-		return a->sec->twin == b->sec && addend_a == addend_b &&
-		       b->sec->status != ST_CHANGED;
-	}
-	if (is_section_sym(a) != is_section_sym(b))
-		return false;
-	if (is_special_static(a) && is_special_static(b))
-		return addend_a == addend_b && special_statics_equivalent(a, b);
-	if (a->twin != b || addend_a != addend_b)
-		return false;
-	/* A read-only object that changed is a new copy: users change too. */
-	return !(is_object_sym(b) && b->status == ST_CHANGED);
-}
-
-/* Relocations of @rsec within [start, start+len), sorted by offset. */
-struct reloc_span {
-	struct obj_reloc **relocs;	/* pointers into rsec->relocs */
-	size_t nr;			/* how many */
-};
-
-static int cmp_reloc_offset(const void *a, const void *b)
-{
-	const struct obj_reloc *ra = *(struct obj_reloc *const *)a;
-	const struct obj_reloc *rb = *(struct obj_reloc *const *)b;
-
-	return ra->offset < rb->offset ? -1 : ra->offset > rb->offset;
-}
-
-static int collect_relocs(const struct obj_section *sec, uint64_t start, uint64_t len,
-			  struct reloc_span *span)
-{
-	struct obj_reloc *r;
-
-	span->relocs = NULL;
-	span->nr = 0;
-	if (!sec->rela)
-		return 0;
-	span->relocs = malloc((sec->rela->nr_relocs + 1) * sizeof(*span->relocs));
-	if (!span->relocs)
-		return error_obj("create-diff-object", "out of memory");
-	for_each_reloc(sec->rela, r) {
-		if (r->offset >= start && r->offset < start + len)
-			span->relocs[span->nr++] = r;
-	}
-	qsort(span->relocs, span->nr, sizeof(*span->relocs), cmp_reloc_offset);
-	return 0;
-}
-
-/*
- * Anonymous read-only data: a constant with no symbol of its own, reached
- * through its section's symbol (gcc's .LC constants in .rodata, clang's
- * .rodata..L__const.<fn>.<var> and .rodata..Lswitch.table.<fn>).  The
- * output gets a copy with the functions that use it, so it is compared by
- * contents: from the offset a relocation points at up to the next offset
- * that any relocation points at in that section.
- */
-struct anon_targets {
-	const struct obj *elf;		/* the object */
-	uint64_t **offsets;		/* by section index: marked offsets, sorted */
-	size_t *nr;			/* by section index: how many */
-	size_t *cap;			/* by section index: allocated */
-};
-
-/* ORIG.o's and PATCHED.o's, while compare_objects() runs. */
-static struct anon_targets anon_targets[2];
-
-/* Read-only data with no named symbol in it (an offset outside the named
- * symbols of a section is an index trick such as gcc's "lext - 257"). */
-static bool is_anon_rodata_sec(const struct obj_section *sec)
-{
-	return sec && sec->sh.sh_type == SHT_PROGBITS && is_alloc_sec(sec) && !is_text_sec(sec) &&
-	       !(sec->sh.sh_flags & (SHF_WRITE | SHF_MERGE)) && !is_special_sec(sec) &&
-	       !sec->nr_syms;
-}
-
-static int anon_mark(struct anon_targets *at, const struct obj_section *sec, uint64_t off)
-{
-	unsigned int i = sec->index;
-
-	if (at->nr[i] == at->cap[i]) {
-		size_t cap = at->cap[i] ? at->cap[i] * 2 : 8;
-		uint64_t *v = realloc(at->offsets[i], cap * sizeof(*v));
-
-		if (!v)
-			return error_obj(at->elf->path, "out of memory");
-		at->offsets[i] = v;
-		at->cap[i] = cap;
-	}
-	at->offsets[i][at->nr[i]++] = off;
-	return 0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int anon_targets_build(struct anon_targets *at, const struct obj *elf)
-{
-	const struct obj_section *rsec, *sec;
-	const struct obj_reloc *r;
-
-	at->elf = elf;
-	at->offsets = calloc(elf->nr_sections + 1, sizeof(*at->offsets));
-	at->nr = calloc(elf->nr_sections + 1, sizeof(*at->nr));
-	at->cap = calloc(elf->nr_sections + 1, sizeof(*at->cap));
-	if (!at->offsets || !at->nr || !at->cap)
-		return error_obj(elf->path, "out of memory");
-	for_each_sec(elf, rsec) {
-		if (!is_rela_sec(rsec))
-			continue;
-		for_each_reloc(rsec, r) {
-			int64_t off = reloc_target_offset(r);
-
-			if (is_section_sym(r->sym) && is_anon_rodata_sec(r->sym->sec) && off >= 0 &&
-			    anon_mark(at, r->sym->sec, (uint64_t)off))
-				return -1;
-		}
-	}
-	for_each_sec(elf, sec) {
-		if (at->nr[sec->index])
-			qsort(at->offsets[sec->index], at->nr[sec->index], sizeof(uint64_t), cmp_u64);
-	}
-	return 0;
-}
-
-static void anon_targets_free(void)
-{
-	for (int i = 0; i < 2; i++) {
-		struct anon_targets *at = &anon_targets[i];
-
-		for (size_t k = 0; at->offsets && at->elf && k <= at->elf->nr_sections; k++)
-			free(at->offsets[k]);
-		free(at->offsets);
-		free(at->nr);
-		free(at->cap);
-		memset(at, 0, sizeof(*at));
-	}
-}
-
-/* The end of the anonymous constant at @off of @sec: the next marked offset. */
-static uint64_t anon_end(const struct obj_section *sec, uint64_t off)
-{
-	for (int i = 0; i < 2; i++) {
-		const struct anon_targets *at = &anon_targets[i];
-		const uint64_t *v;
-		size_t lo = 0, hi;
-
-		if (!at->elf || sec->index >= at->elf->nr_sections ||
-		    at->elf->sections[sec->index] != sec)
-			continue;
-		v = at->offsets[sec->index];
-		hi = at->nr[sec->index];
-		while (lo < hi) {		/* first marked offset > off */
-			size_t mid = (lo + hi) / 2;
-
-			if (v[mid] <= off)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		return lo < at->nr[sec->index] ? v[lo] : sec->size;
-	}
-	return sec->size;
-}
-
-/* Are the anonymous constants that @a and @b point at the same? */
-static bool anon_data_equal(const struct obj_reloc *a, const struct obj_reloc *b)
-{
-	static unsigned int depth;	/* constants that point at constants */
-	const struct obj_section *sa = a->sym->sec, *sb = b->sym->sec;
-	int64_t oa = reloc_target_offset(a), ob = reloc_target_offset(b);
-	struct reloc_span ra = { 0 }, rb = { 0 };
-	uint64_t len;
-	bool equal = false;
-
-	if (oa < 0 || ob < 0 || (uint64_t)oa > sa->size || (uint64_t)ob > sb->size)
-		return sa->twin == sb && a->addend == b->addend;	/* not into the data */
-	len = anon_end(sa, (uint64_t)oa) - (uint64_t)oa;
-	if (len != anon_end(sb, (uint64_t)ob) - (uint64_t)ob || !sa->buf || !sb->buf ||
-	    memcmp((char *)sa->buf + oa, (char *)sb->buf + ob, len))
-		return false;
-	if (depth > 4)
-		return sa->twin == sb && oa == ob;
-	if (collect_relocs(sa, (uint64_t)oa, len, &ra) || collect_relocs(sb, (uint64_t)ob, len, &rb))
-		goto out;
-	if (ra.nr != rb.nr)
-		goto out;
-	depth++;
-	equal = true;
-	for (size_t i = 0; i < ra.nr && equal; i++)
-		equal = ra.relocs[i]->offset - (uint64_t)oa == rb.relocs[i]->offset - (uint64_t)ob &&
-			relocs_equivalent(ra.relocs[i], rb.relocs[i]);
-	depth--;
-out:
-	free(ra.relocs);
-	free(rb.relocs);
-	return equal;
-}
-
-/* Compare two relocations of twin sections (offsets already matched). */
-bool relocs_equivalent(const struct obj_reloc *a, const struct obj_reloc *b)
-{
-	struct obj_symbol *ta, *tb;
-	int64_t aa, ab;
-
-	if (a->type != b->type)
-		return false;
-	if (a->sym->sec && b->sym->sec && (a->sym->sec->sh.sh_flags & SHF_MERGE))
-		return syms_equivalent(a->sym, b->sym, reloc_target_offset(a), reloc_target_offset(b));
-	ta = reloc_target_symbol(a, &aa);
-	tb = reloc_target_symbol(b, &ab);
-	if (is_section_sym(ta) && is_section_sym(tb) && is_anon_rodata_sec(ta->sec) &&
-	    is_anon_rodata_sec(tb->sec))
-		return anon_data_equal(a, b);
-	return syms_equivalent(ta, tb, aa, ab);
-}
-
 /*
  * Functions whose second argument is always __LINE__ (sorted).
  */
@@ -504,6 +135,34 @@ static bool code_bytes_differ(const struct obj_symbol *o, const struct obj_symbo
 	return differ;
 }
 
+/* The relocations of @o (ORIG) and of @p (PATCHED) in their ranges. */
+static int spans_of(const struct obj_symbol *o, const struct obj_symbol *p,
+		    struct reloc_span *ospan, struct reloc_span *pspan)
+{
+	if (relocs_in(o->sec, o->offset, o->size, ospan))
+		return -1;
+	if (relocs_in(p->sec, p->offset, p->size, pspan)) {
+		free(ospan->relocs);
+		return -1;
+	}
+	return 0;
+}
+
+/* Do the relocations of @o and @p match, offset for offset? */
+static bool spans_match(const struct obj_symbol *o, const struct obj_symbol *p,
+			const struct reloc_span *ospan, const struct reloc_span *pspan)
+{
+	if (ospan->nr != pspan->nr)
+		return false;
+	for (size_t i = 0; i < pspan->nr; i++) {
+		const struct obj_reloc *ra = ospan->relocs[i], *rb = pspan->relocs[i];
+
+		if (ra->offset - o->offset != rb->offset - p->offset || !relocs_equivalent(ra, rb))
+			return false;
+	}
+	return true;
+}
+
 /* Does function @o (ORIG) differ from its twin @p (PATCHED)? */
 static int function_changed(const struct obj_symbol *o, const struct obj_symbol *p,
 			    bool *changed)
@@ -514,24 +173,11 @@ static int function_changed(const struct obj_symbol *o, const struct obj_symbol 
 	*changed = true;
 	if (o->size != p->size || !o->sec->buf || !p->sec->buf)
 		return 0;
-	if (collect_relocs(o->sec, o->offset, o->size, &ospan) ||
-	    collect_relocs(p->sec, p->offset, p->size, &pspan)) {
-		free(ospan.relocs);
+	if (spans_of(o, p, &ospan, &pspan))
 		return -1;
-	}
-	if (ospan.nr != pspan.nr)
-		goto out;
-	for (size_t i = 0; i < pspan.nr; i++) {
-		const struct obj_reloc *ra = ospan.relocs[i], *rb = pspan.relocs[i];
-
-		if (ra->offset - o->offset != rb->offset - p->offset || !relocs_equivalent(ra, rb))
-			goto out;
-	}
-	if (code_bytes_differ(o, p, &ospan, &pspan, is_init_sec(p->sec), &only_lines) &&
-	    !only_lines)
-		goto out;
-	*changed = false;
-out:
+	*changed = !spans_match(o, p, &ospan, &pspan) ||
+		   (code_bytes_differ(o, p, &ospan, &pspan, is_init_sec(p->sec), &only_lines) &&
+		    !only_lines);
 	free(ospan.relocs);
 	free(pspan.relocs);
 	return 0;
@@ -549,25 +195,11 @@ static int object_changed(const struct obj_symbol *o, const struct obj_symbol *p
 		*changed = false;
 		return 0;
 	}
-	if (collect_relocs(o->sec, o->offset, o->size, &ospan) ||
-	    collect_relocs(p->sec, p->offset, p->size, &pspan)) {
-		free(ospan.relocs);
+	if (spans_of(o, p, &ospan, &pspan))
 		return -1;
-	}
-	if (ospan.nr != pspan.nr)
-		goto out;
-	for (size_t i = 0; i < pspan.nr; i++) {
-		const struct obj_reloc *ra = ospan.relocs[i], *rb = pspan.relocs[i];
-
-		if (ra->offset - o->offset != rb->offset - p->offset || !relocs_equivalent(ra, rb))
-			goto out;
-	}
-	if (memcmp((char *)o->sec->buf + o->offset, (char *)p->sec->buf + p->offset, p->size)) {
-		/* bytes under relocations are zero in RELA objects; compare all */
-		goto out;
-	}
-	*changed = false;
-out:
+	/* bytes under relocations are zero in RELA objects; compare all */
+	*changed = !spans_match(o, p, &ospan, &pspan) ||
+		   memcmp((char *)o->sec->buf + o->offset, (char *)p->sec->buf + p->offset, p->size);
 	free(ospan.relocs);
 	free(pspan.relocs);
 	return 0;
@@ -604,12 +236,8 @@ static const struct obj_symbol *changed_pointee(const struct obj_symbol *o, cons
 	struct reloc_span ospan, pspan;
 	const struct obj_symbol *found = NULL;
 
-	if (collect_relocs(o->sec, o->offset, o->size, &ospan))
+	if (spans_of(o, p, &ospan, &pspan))
 		return NULL;
-	if (collect_relocs(p->sec, p->offset, p->size, &pspan)) {
-		free(ospan.relocs);
-		return NULL;
-	}
 	for (size_t i = 0; i < pspan.nr && i < ospan.nr && !found; i++) {
 		int64_t add;
 		struct obj_symbol *t;
@@ -831,6 +459,88 @@ static struct obj_symbol *uncorrelated_static_local(const struct obj_symbol *f)
 	return NULL;
 }
 
+/* "'lock.2' (used by cdo_a, cdo_b)": the static and the functions using it. */
+static void describe_static(const struct obj *elf, const struct obj_symbol *s,
+			    char *buf, size_t len, size_t *used)
+{
+	const struct obj_section *rsec;
+	const struct obj_reloc *r;
+	const struct obj_symbol *seen[8];
+	size_t nr = 0, more = 0;
+
+	for_each_sec(elf, rsec) {
+		if (!is_rela_sec(rsec) || !rsec->base || !is_text_sec(rsec->base))
+			continue;
+		for_each_reloc(rsec, r) {
+			int64_t add;
+			const struct obj_symbol *f;
+			size_t k;
+
+			if (reloc_target_symbol(r, &add) != s || !(f = reloc_function(rsec, r)))
+				continue;
+			for (k = 0; k < nr && seen[k] != f; k++)
+				;
+			if (k < nr)
+				continue;
+			if (nr < sizeof(seen) / sizeof(seen[0]))
+				seen[nr++] = f;
+			else
+				more++;
+		}
+	}
+	appendf(buf, len, used, "'%s' (", s->name);
+	if (!nr)
+		appendf(buf, len, used, "used by no function");
+	for (size_t k = 0; k < nr; k++)
+		appendf(buf, len, used, "%s%s", k ? ", " : "used by ", seen[k]->name);
+	if (more)
+		appendf(buf, len, used, ", ...");
+	appendf(buf, len, used, ")");
+}
+
+/* List @elf's untwinned static locals of base name @base. */
+static size_t describe_statics_of_base(const struct obj *elf, const char *base,
+				       char *buf, size_t len, size_t *used)
+{
+	struct obj_symbol *s;
+	char sbase[512];
+	size_t n = 0;
+
+	for_each_sym(elf, s) {
+		if (s->twin || !is_static_local(s))
+			continue;
+		base_name(s->name, sbase, sizeof(sbase));
+		if (strcmp(sbase, base))
+			continue;
+		if (n++)
+			appendf(buf, len, used, ", ");
+		describe_static(elf, s, buf, len, used);
+	}
+	return n;
+}
+
+/*
+ * Describe into @buf the untwinned static locals of both objects that share
+ * untwinned static local @p's base name, with the functions using them;
+ * returns how many ORIG.o has.
+ */
+static size_t static_local_candidates(const struct diff_ctx *ctx, const struct obj_symbol *p,
+				      char *buf, size_t len)
+{
+	char base[512];
+	size_t used = 0, n;
+
+	if (!len)
+		return 0;
+	buf[0] = '\0';
+	base_name(p->name, base, sizeof(base));
+	appendf(buf, len, &used, "ORIG.o has ");
+	n = describe_statics_of_base(ctx->orig, base, buf, len, &used);
+	appendf(buf, len, &used, "; PATCHED.o has ");
+	describe_statics_of_base(ctx->patched, base, buf, len, &used);
+	return n;
+}
+
 /*
  * A function of the output (changed, or new: a .part, .isra or .cold clone
  * the compiler split out) must use the running kernel's copy of every
@@ -899,18 +609,12 @@ static int refuse_lost_static_locals(struct diff_ctx *ctx)
 
 int compare_objects(struct diff_ctx *ctx)
 {
-	int ret = -1;
+	return compare_data(ctx) || compare_functions(ctx) ? -1 : 0;
+}
 
-	if (anon_targets_build(&anon_targets[0], ctx->orig) ||
-	    anon_targets_build(&anon_targets[1], ctx->patched) ||
-	    compare_data(ctx) || compare_functions(ctx) || compare_special_entries(ctx))
-		goto out;
+int refuse_unpatchable_changes(struct diff_ctx *ctx)
+{
 	propagate_cold_parts(ctx);
-	if (refuse_unpatchable_functions(ctx) || refuse_ambiguous_static_locals(ctx) ||
-	    refuse_lost_static_locals(ctx))
-		goto out;
-	ret = 0;
-out:
-	anon_targets_free();
-	return ret;
+	return refuse_unpatchable_functions(ctx) || refuse_ambiguous_static_locals(ctx) ||
+	       refuse_lost_static_locals(ctx) ? -1 : 0;
 }

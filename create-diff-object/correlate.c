@@ -12,9 +12,6 @@
  * keeping or are per-call-site; they are never correlated, so the output
  * gets its own copy.
  */
-#include <ctype.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,141 +19,12 @@
 #include "hash.h"
 #include "log.h"
 
-/* Prefixes of statics that are never correlated (sorted). */
-static const char *const special_static_prefixes[] = {
-	"CSWTCH",
-	"_entry",
-	"_entry_ptr",
-	"__FUNCTION__",
-	"__PRETTY_FUNCTION__",
-	"__UNIQUE_ID_ddebug",
-	"__already_done",
-	"__func__",
-	"__key",
-	"__msg",
-	"__once",
-	"__print_once",
-	"__warn_once",
-	"__warned",
-	"descriptor",
-};
-
-/* Is the dot-separated component starting at @s all digits? */
-static bool is_number_component(const char *s)
-{
-	if (!isdigit((unsigned char)*s))
-		return false;
-	while (isdigit((unsigned char)*s))
-		s++;
-	return *s == '\0' || *s == '.';
-}
-
-/*
- * The variable's own name in a static local's symbol name.  gcc appends a
- * counter ("__key.12": the whole name is looked at); clang puts the
- * function first ("cdo_init.__key", "cdo_init.__key.1": what follows the
- * first dot).  A C identifier has no dot and starts with no digit, so the
- * two cannot be confused.
- */
-static const char *static_var_name(const char *name)
-{
-	const char *dot = name[0] == '.' ? NULL : strchr(name, '.');
-
-	return dot && dot[1] && !is_number_component(dot + 1) ? dot + 1 : name;
-}
-
-static bool has_special_prefix(const char *name)
-{
-	size_t i, n;
-
-	for (i = 0; i < sizeof(special_static_prefixes) / sizeof(special_static_prefixes[0]); i++) {
-		n = strlen(special_static_prefixes[i]);
-		if (strncmp(name, special_static_prefixes[i], n))
-			continue;
-		/* "__key.12", "__key12" or "__key": not "__keyboard" */
-		if (name[n] == '\0' || name[n] == '.' || isdigit((unsigned char)name[n]))
-			return true;
-	}
-	return false;
-}
-
-bool is_special_static(const struct obj_symbol *sym)
-{
-	if (!is_local_sym(sym) || (sym->type != STT_OBJECT && sym->type != STT_NOTYPE))
-		return false;
-	if (!sym->sec)
-		return false;
-	/*
-	 * The compiler's own labels, when the assembler keeps them: clang's
-	 * .L.str.3, .L__const.foo.buf, .L__func__.foo (GNU as keeps a label
-	 * that a relocation into a merged section or a difference needs).
-	 */
-	if (sym->name[0] == '.' && sym->name[1] == 'L')
-		return true;
-	return has_special_prefix(sym->name) || has_special_prefix(static_var_name(sym->name));
-}
-
-/*
- * Numbers are the compiler's counters: "x.12" -> "x.", "foo.isra.3" ->
- * "foo.isra.", and __UNIQUE_ID_<prefix><counter> loses its counter in any
- * component ("__UNIQUE_ID_ddebug12.3" -> "__UNIQUE_ID_ddebug.", clang's
- * "foo.__UNIQUE_ID_ddebug12" -> "foo.__UNIQUE_ID_ddebug").
- */
-void canonical_name(const char *name, char *buf, size_t len)
-{
-	const char *s = name;
-	size_t o = 0;
-
-	if (!len)
-		return;
-	while (*s && o + 1 < len) {
-		const char *end = strchrnul(s, '.');
-		size_t n = (size_t)(end - s);
-
-		if (s == name || !is_number_component(s)) {
-			if (!strncmp(s, "__UNIQUE_ID_", 12))
-				while (n > 12 && isdigit((unsigned char)s[n - 1]))
-					n--;
-			if (n > len - 1 - o)
-				n = len - 1 - o;
-			memcpy(buf + o, s, n);
-			o += n;
-		}
-		s = end;
-		if (*s == '.' && o + 1 < len) {
-			buf[o++] = '.';
-			s++;
-		}
-	}
-	buf[o] = '\0';
-}
-
 static bool has_numbering(const char *name)
 {
 	char canon[512];
 
 	canonical_name(name, canon, sizeof(canon));
 	return strcmp(canon, name) != 0;
-}
-
-/*
- * Labels in merged sections (the assembler keeps ".LC0" for a relocation
- * into .rodata.str1.1) are numbered by the compiler in whatever order it
- * emits strings: they are compared by contents, never correlated by name.
- */
-bool is_merged_data_sym(const struct obj_symbol *s)
-{
-	return s->sec && (s->sec->sh.sh_flags & SHF_MERGE) && !is_section_sym(s);
-}
-
-/*
- * A static local: a local OBJECT named var.N (gcc) or fn.var, fn.var.N
- * (clang).  File-scope statics have no dot in their names.
- */
-bool is_static_local(const struct obj_symbol *s)
-{
-	return is_object_sym(s) && is_local_sym(s) && s->sec && s->name[0] != '.' &&
-	       strchr(s->name, '.') && !is_merged_data_sym(s) && !is_special_static(s);
 }
 
 /* Matched by name in the passes below; static locals have their own. */
@@ -366,17 +234,6 @@ struct static_pass {
 	size_t nr_groups;		/* groups used */
 };
 
-/* The base name of static local @name: its canonical name without the final dot. */
-static void static_base_name(const char *name, char *buf, size_t len)
-{
-	size_t n;
-
-	canonical_name(name, buf, len);
-	n = strlen(buf);
-	if (n && buf[n - 1] == '.')
-		buf[n - 1] = '\0';
-}
-
 /* Length of the origin of function @name: "foo" of foo.part.0 and foo.cold. */
 static size_t origin_len(const char *name)
 {
@@ -400,15 +257,6 @@ static int cmp_static_use(const void *x, const void *y)
 	if (a->sym != b->sym)
 		return a->sym < b->sym ? -1 : 1;
 	return cmp_origin(a->func, b->func);
-}
-
-/* The function of @elf's code that relocation @r of @rsec sits in, or NULL. */
-static const struct obj_symbol *reloc_function(const struct obj_section *rsec,
-					       const struct obj_reloc *r)
-{
-	const struct obj_symbol *f = find_symbol_covering(rsec->base, r->offset);
-
-	return f && is_func_sym(f) ? f : NULL;
 }
 
 /* Which functions use which static local: one pass over the code's relocations. */
@@ -519,7 +367,7 @@ static int static_groups_build(struct static_pass *sp)
 
 			if (s->twin || !is_static_local(s))
 				continue;
-			static_base_name(s->name, base, sizeof(base));
+			base_name(s->name, base, sizeof(base));
 			e = &sp->entries[sp->nr_entries++];
 			e->sym = s;
 			e->side = side;
@@ -560,32 +408,6 @@ static struct static_group *group_of(struct static_pass *sp, int side, const str
 	return g < 0 || s->twin ? NULL : &sp->groups[g];
 }
 
-static int cmp_reloc_by_offset(const void *x, const void *y)
-{
-	const struct obj_reloc *a = *(struct obj_reloc *const *)x;
-	const struct obj_reloc *b = *(struct obj_reloc *const *)y;
-
-	return a->offset < b->offset ? -1 : a->offset > b->offset;
-}
-
-/* The relocations of function @f, by offset; NULL (and *nr 0) when it has none. */
-static struct obj_reloc **function_relocs(const struct obj_symbol *f, size_t *nr)
-{
-	struct obj_reloc **v, *r;
-
-	*nr = 0;
-	if (!f->sec->rela)
-		return NULL;
-	v = malloc((f->sec->rela->nr_relocs + 1) * sizeof(*v));
-	if (!v)
-		return NULL;
-	for_each_reloc(f->sec->rela, r)
-		if (r->offset >= f->offset && r->offset < f->offset + f->size)
-			v[(*nr)++] = r;
-	qsort(v, *nr, sizeof(*v), cmp_reloc_by_offset);
-	return v;
-}
-
 static struct obj_symbol conflicting_evidence;	/* marks a static seen with two twins */
 
 /* Record that @o (ORIG.o) and @p (PATCHED.o) sit at the same place. */
@@ -607,31 +429,30 @@ static void note_positions_in(struct static_pass *sp, const struct obj_symbol *p
 			      struct obj_symbol **twin_of_p, struct obj_symbol **twin_of_o)
 {
 	const struct obj_symbol *o = p->twin;
-	struct obj_reloc **ro, **rp;
-	size_t no, np, i;
+	struct reloc_span os = { 0 }, ps = { 0 };
+	size_t i;
 
 	if (!o || o->type != p->type || o->size != p->size || !o->sec || !p->sec)
 		return;
-	ro = function_relocs(o, &no);
-	rp = function_relocs(p, &np);
-	if (!ro || !rp || no != np)
+	if (relocs_in(o->sec, o->offset, o->size, &os) || relocs_in(p->sec, p->offset, p->size, &ps) ||
+	    !os.relocs || !ps.relocs || os.nr != ps.nr)
 		goto out;
-	for (i = 0; i < np; i++)
-		if (ro[i]->offset - o->offset != rp[i]->offset - p->offset ||
-		    ro[i]->type != rp[i]->type)
+	for (i = 0; i < ps.nr; i++)
+		if (os.relocs[i]->offset - o->offset != ps.relocs[i]->offset - p->offset ||
+		    os.relocs[i]->type != ps.relocs[i]->type)
 			goto out;
-	for (i = 0; i < np; i++) {
+	for (i = 0; i < ps.nr; i++) {
 		int64_t add;
-		struct obj_symbol *to = reloc_target_symbol(ro[i], &add);
-		struct obj_symbol *tp = reloc_target_symbol(rp[i], &add);
+		struct obj_symbol *to = reloc_target_symbol(os.relocs[i], &add);
+		struct obj_symbol *tp = reloc_target_symbol(ps.relocs[i], &add);
 		struct static_group *go = group_of(sp, 0, to), *gp = group_of(sp, 1, tp);
 
 		if (go && go == gp && is_multi_group(go))
 			note_position(twin_of_p, twin_of_o, to, tp);
 	}
 out:
-	free(ro);
-	free(rp);
+	free(os.relocs);
+	free(ps.relocs);
 }
 
 /*
@@ -769,101 +590,6 @@ static int correlate_static_locals(struct diff_ctx *ctx)
 out:
 	static_pass_free(&sp);
 	return ret;
-}
-
-/* Append @fmt to @buf (of @len bytes, @*used of them used), truncating. */
-static void appendf(char *buf, size_t len, size_t *used, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void appendf(char *buf, size_t len, size_t *used, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*used >= len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *used, len - *used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*used = *used + (size_t)n < len ? *used + (size_t)n : len - 1;
-}
-
-/* "'lock.2' (used by cdo_a, cdo_b)": the static and the functions using it. */
-static void describe_static(const struct obj *elf, const struct obj_symbol *s,
-			    char *buf, size_t len, size_t *used)
-{
-	const struct obj_section *rsec;
-	const struct obj_reloc *r;
-	const struct obj_symbol *seen[8];
-	size_t nr = 0, more = 0;
-
-	for_each_sec(elf, rsec) {
-		if (!is_rela_sec(rsec) || !rsec->base || !is_text_sec(rsec->base))
-			continue;
-		for_each_reloc(rsec, r) {
-			int64_t add;
-			const struct obj_symbol *f;
-			size_t k;
-
-			if (reloc_target_symbol(r, &add) != s || !(f = reloc_function(rsec, r)))
-				continue;
-			for (k = 0; k < nr && seen[k] != f; k++)
-				;
-			if (k < nr)
-				continue;
-			if (nr < sizeof(seen) / sizeof(seen[0]))
-				seen[nr++] = f;
-			else
-				more++;
-		}
-	}
-	appendf(buf, len, used, "'%s' (", s->name);
-	if (!nr)
-		appendf(buf, len, used, "used by no function");
-	for (size_t k = 0; k < nr; k++)
-		appendf(buf, len, used, "%s%s", k ? ", " : "used by ", seen[k]->name);
-	if (more)
-		appendf(buf, len, used, ", ...");
-	appendf(buf, len, used, ")");
-}
-
-/* List @elf's untwinned static locals of base name @base. */
-static size_t describe_statics_of_base(const struct obj *elf, const char *base,
-				       char *buf, size_t len, size_t *used)
-{
-	struct obj_symbol *s;
-	char sbase[512];
-	size_t n = 0;
-
-	for_each_sym(elf, s) {
-		if (s->twin || !is_static_local(s))
-			continue;
-		static_base_name(s->name, sbase, sizeof(sbase));
-		if (strcmp(sbase, base))
-			continue;
-		if (n++)
-			appendf(buf, len, used, ", ");
-		describe_static(elf, s, buf, len, used);
-	}
-	return n;
-}
-
-size_t static_local_candidates(const struct diff_ctx *ctx, const struct obj_symbol *p,
-			       char *buf, size_t len)
-{
-	char base[512];
-	size_t used = 0, n;
-
-	if (!len)
-		return 0;
-	buf[0] = '\0';
-	static_base_name(p->name, base, sizeof(base));
-	appendf(buf, len, &used, "ORIG.o has ");
-	n = describe_statics_of_base(ctx->orig, base, buf, len, &used);
-	appendf(buf, len, &used, "; PATCHED.o has ");
-	describe_statics_of_base(ctx->patched, base, buf, len, &used);
-	return n;
 }
 
 /* The symbol that owns section @sec when -f*-sections gave it its own. */

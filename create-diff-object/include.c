@@ -113,6 +113,33 @@ static int follow_relocations(struct diff_ctx *ctx)
 }
 
 /*
+ * What the entries of included functions point to, other than the function
+ * (replacement code, fixups): the key of a printk index entry is the entry
+ * itself, which points to the format string.
+ */
+static int include_special_targets(struct diff_ctx *ctx)
+{
+	const struct special_tables *tabs = &ctx->tables[1];
+
+	for (size_t i = 0; i < tabs->nr; i++) {
+		const struct special_table *t = &tabs->t[i];
+
+		for (size_t e = 0; e < t->nr; e++) {
+			if (!t->entries[e].func || !t->entries[e].func->include)
+				continue;
+			for (uint64_t k = t->sp->printk_index ? 0 : 1; k < t->size; k++) {
+				const struct obj_reloc *r =
+					find_reloc_by_offset(ctx->patched, t->sec, t->entries[e].offset + k);
+
+				if (r && include_target(ctx, r))
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
  * A new global variable: another object of the patch may be the one that
  * uses it (a.c adds it, b.c reads it), so it is a root like a new function
  * and the module link resolves b.c's reference to it.
@@ -148,7 +175,7 @@ int include_changed_functions(struct diff_ctx *ctx)
 		if (follow_relocations(ctx))
 			goto out;
 		before = work.nr;
-		if (include_special_targets(ctx, include_target))
+		if (include_special_targets(ctx))
 			goto out;
 		if (work.nr == before)
 			break;

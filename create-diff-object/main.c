@@ -208,6 +208,9 @@ static bool has_changes(struct diff_ctx *ctx)
 
 static void free_ctx(struct diff_ctx *ctx)
 {
+	free_special_tables(ctx);
+	forget_anon_data();
+	emit_forget();
 	if (ctx->orig)
 		obj_close(ctx->orig);
 	if (ctx->patched)
@@ -228,7 +231,9 @@ static int run(struct diff_ctx *ctx, char **argv)
 	if (load_inputs(ctx, argv) || read_author_marks(ctx) || correlate(ctx))
 		return -1;
 	propagate_author_marks(ctx);
-	if (compare_objects(ctx) || include_changed_functions(ctx))
+	if (index_anon_data(ctx) || compare_objects(ctx) || load_special_tables(ctx) ||
+	    compare_special_entries(ctx) || refuse_unpatchable_changes(ctx) ||
+	    include_changed_functions(ctx))
 		return -1;
 	debug_report(ctx);
 	timer_mark(PHASE_DIFF);
@@ -237,13 +242,12 @@ static int run(struct diff_ctx *ctx, char **argv)
 		unlink(output);
 		return EXIT_NO_CHANGE;
 	}
-	if (build_output(ctx))
+	if (start_output(ctx) || copy_included_sections(ctx) || copy_included_relocations(ctx) ||
+	    output_special_sections(ctx) || output_func_records(ctx) || output_author_records(ctx))
 		return -1;
 	timer_mark(PHASE_OUTPUT);
-	if (obj_write(ctx->out, output)) {
-		report_output_discard();
+	if (obj_write(ctx->out, output))
 		return -1;
-	}
 	report_output(ctx);
 	return EXIT_CHANGED;
 }

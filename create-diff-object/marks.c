@@ -26,7 +26,7 @@ static const struct {
 	{ ".kpatch.callbacks.pre_unpatch", KPATCH_PRE_UNPATCH },
 };
 
-bool is_author_sec(const struct obj_section *sec)
+static bool is_author_sec(const struct obj_section *sec)
 {
 	const char *name = is_rela_sec(sec) && sec->base ? sec->base->name : sec->name;
 
@@ -58,18 +58,13 @@ static struct obj_symbol *record_function(struct diff_ctx *ctx, const struct obj
 /* The string an author record at @r points to (KPATCH_IGNORE_SECTION). */
 static const char *record_string(struct diff_ctx *ctx, const struct obj_reloc *r)
 {
-	const struct obj_section *s = r->sym->sec;
-	uint64_t off;
+	const struct obj_section *sec = r->sym->sec;
+	const char *s = sec ? string_at(sec, (int64_t)(r->sym->offset + (uint64_t)r->addend)) : NULL;
 
-	if (!s || !s->buf)
-		goto bad;
-	off = r->sym->offset + (uint64_t)r->addend;
-	if (off >= s->size || !memchr((char *)s->buf + off, '\0', s->size - off))
-		goto bad;
-	return (char *)s->buf + off;
-bad:
-	error_at(ctx->orig_name, r->sec->base->name, r->offset, "record does not point to a string");
-	return NULL;
+	if (!s)
+		error_at(ctx->orig_name, r->sec->base->name, r->offset,
+			 "record does not point to a string");
+	return s;
 }
 
 static void ignore_section_named(struct obj *elf, const char *name)
@@ -163,7 +158,7 @@ static int output_callbacks_of(struct diff_ctx *ctx, struct obj_section *sec, in
 
 		if (!f)
 			return -1;
-		of = output_symbol(ctx, f);
+		of = emit_symbol(ctx, f);
 		if (!of)
 			return error_at(ctx->orig_name, f->name, 0, "callback is not in the output");
 		if (!*out) {
@@ -178,9 +173,8 @@ static int output_callbacks_of(struct diff_ctx *ctx, struct obj_section *sec, in
 		if (at < 0 ||
 		    !obj_add_reloc(ctx->out, *out, (uint64_t)at + offsetof(struct kpatch_callback, func),
 				   R_X86_64_64, of, 0) ||
-		    output_meta_string(ctx, *out,
-				       (uint64_t)at + offsetof(struct kpatch_callback, obj_name),
-				       ctx->parent_name))
+		    emit_string_ref(ctx, *out, (uint64_t)at + offsetof(struct kpatch_callback, obj_name),
+				    ctx->parent_name))
 			return -1;
 		debug("%s callback: %s", sec->name + strlen(KPATCH_AUTHOR_CALLBACKS_PREFIX), f->name);
 	}

@@ -1,126 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * output.c - build OUTPUT.o: the included sections and symbols of
- * PATCHED.o, their relocations re-pointed, and the livepatch metadata
- * (templates/kpatch-meta.h):
+ * output.c - the steps that build OUTPUT.o with emit.c: the included
+ * sections and symbols of PATCHED.o, their relocations re-pointed, and the
+ * livepatch metadata (templates/kpatch-meta.h):
  *  - .kpatch.funcs: which new function replaces which old one;
  *  - .kpatch.klp_relocs: every reference the module loader cannot
- *    resolve (not exported, local, or in a module that may load later),
- *    which create-klp-module turns into .klp.rela sections after the
- *    module link;
- *  - .kpatch.strings: the names both point to.
+ *    resolve (emit.c);
+ *  - .kpatch.strings: the names both point to;
+ * then the report of what was written.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cdo.h"
-#include "hash.h"
 #include "kpatch-meta.h"
 #include "log.h"
-
-/* A name reported once on stdout. */
-struct report_name {
-	char *text;			/* "obj.name,pos", or a symbol name */
-	struct obj_hnode node;		/* report_set.htab */
-};
-
-/* Names reported once each, sorted, after the output is written. */
-struct report_set {
-	struct report_name *names;	/* reported names */
-	size_t nr, cap;			/* used and allocated */
-	struct obj_htab htab;		/* names by text */
-};
-
-static struct report_set klp_names;	/* "livepatch symbol:" lines */
-static struct report_set link_names;	/* "undefined symbol:" lines */
-
-static int report_set_grow(struct report_set *set)
-{
-	size_t cap = set->cap ? set->cap * 2 : 64;
-	struct report_name *nn = realloc(set->names, cap * sizeof(*nn));
-
-	if (!nn)
-		return error_obj("create-diff-object", "out of memory");
-	/* nodes moved: rebuild the table */
-	set->names = nn;
-	set->cap = cap;
-	htab_free(&set->htab);
-	if (htab_init(&set->htab, cap))
-		return error_obj("create-diff-object", "out of memory");
-	for (size_t i = 0; i < set->nr; i++)
-		htab_add(&set->htab, &nn[i].node, hash_str(nn[i].text));
-	return 0;
-}
-
-static int report_set_add(struct report_set *set, const char *text)
-{
-	uint64_t key = hash_str(text);
-	struct obj_hnode *n;
-
-	if (!set->htab.buckets && htab_init(&set->htab, 64))
-		return error_obj("create-diff-object", "out of memory");
-	htab_for_each(&set->htab, key, n)
-		if (!strcmp(container_of(n, struct report_name, node)->text, text))
-			return 0;
-	if (set->nr == set->cap && report_set_grow(set))
-		return -1;
-	set->names[set->nr].text = strdup(text);
-	if (!set->names[set->nr].text)
-		return error_obj("create-diff-object", "out of memory");
-	htab_add(&set->htab, &set->names[set->nr].node, key);
-	set->nr++;
-	return 0;
-}
-
-static void report_set_free(struct report_set *set)
-{
-	for (size_t i = 0; i < set->nr; i++)
-		free(set->names[i].text);
-	free(set->names);
-	htab_free(&set->htab);
-	memset(set, 0, sizeof(*set));
-}
-
-static int note_klp_symbol(const char *obj, const char *name, unsigned int pos)
-{
-	char buf[1024];
-
-	snprintf(buf, sizeof(buf), "%s.%s,%u", obj, name, pos);
-	return report_set_add(&klp_names, buf);
-}
-
-static void free_report_names(void)
-{
-	report_set_free(&klp_names);
-	report_set_free(&link_names);
-}
-
-/* Offset of @s in .kpatch.strings (appended once per distinct string). */
-static int64_t meta_string(struct diff_ctx *ctx, const char *s)
-{
-	const char *buf = ctx->out_strings->buf;
-	size_t len = strlen(s) + 1;
-
-	for (size_t off = 0; buf && off + len <= ctx->out_strings->size;) {
-		if (!memcmp(buf + off, s, len))
-			return (int64_t)off;
-		off += strlen(buf + off) + 1;
-	}
-	return obj_section_append(ctx->out_strings, s, len, 1);
-}
-
-/* Point the u64 at @off of @sec at string @s of .kpatch.strings. */
-int output_meta_string(struct diff_ctx *ctx, struct obj_section *sec, uint64_t off,
-		       const char *s)
-{
-	int64_t at = meta_string(ctx, s);
-
-	if (at < 0)
-		return -1;
-	return obj_add_reloc(ctx->out, sec, off, R_X86_64_64,
-			     obj_section_symbol(ctx->out, ctx->out_strings), at) ? 0 : -1;
-}
 
 static int create_meta_sections(struct diff_ctx *ctx)
 {
@@ -140,277 +35,7 @@ static int create_meta_sections(struct diff_ctx *ctx)
 	return 0;
 }
 
-/* Where a parent symbol lives: kernel object name and sympos. */
-struct parent_ref {
-	const char *obj;		/* "vmlinux" or module name */
-	const char *name;		/* symbol name in the parent */
-	unsigned int sympos;		/* livepatch position */
-};
-
-static long object_file_group(struct diff_ctx *ctx)
-{
-	const char **locals;
-	struct obj_symbol *s, *file = NULL;
-	size_t n = 0;
-
-	if (ctx->file_group_done)
-		return ctx->file_group;
-	ctx->file_group_done = true;
-	locals = calloc(ctx->orig->nr_symbols + 1, sizeof(*locals));
-	if (!locals)
-		return error_obj("create-diff-object", "out of memory");
-	for_each_sym(ctx->orig, s) {
-		if (is_file_sym(s) && !file)
-			file = s;
-		if (is_local_sym(s) && (is_func_sym(s) || is_object_sym(s)))
-			locals[n++] = s->name;
-	}
-	ctx->file_group = file ? parent_find_file_group(ctx->parent, file->name, locals, n) : 0;
-	free(locals);
-	return ctx->file_group;
-}
-
-/*
- * A module stripped of its FILE symbols (distribution modules are: strip
- * --strip-debug drops them) has all its locals in group 0: a name is found
- * only when it is unique in the module.
- */
-static bool is_stripped_module(const struct parent_symtab *parent)
-{
-	return parent->is_module && parent->nr_files <= 1;
-}
-
-static int resolve_stripped_module_local(struct diff_ctx *ctx, const struct obj_symbol *o,
-					 struct parent_ref *ref)
-{
-	const struct parent_sym *ps = parent_find_local(ctx->parent, 0, o->name);
-	size_t n = parent_count_local(ctx->parent, 0, o->name);
-
-	if (!ps)
-		return error_at(ctx->orig_name, o->name, 0,
-				"local symbol not found in the parent (%s), so it cannot be "
-				"referenced; it may have been inlined or discarded in the kernel",
-				ctx->parent->path);
-	if (n > 1)
-		return error_at(ctx->orig_name, o->name, 0,
-				"the parent module (%s) has no FILE symbols and %zu local symbols "
-				"of this name: cannot tell which one this object's is", ctx->parent->path, n);
-	ref->sympos = ps->sympos;
-	return 0;
-}
-
-/* Find the parent's copy of unchanged symbol @p (PATCHED.o; its twin is
- * what the kernel has).  Returns 0 and fills @ref, or -1. */
-static int resolve_parent_symbol(struct diff_ctx *ctx, const struct obj_symbol *p,
-				 struct parent_ref *ref)
-{
-	const struct obj_symbol *o = p->twin ? p->twin : p;
-	const struct parent_sym *ps;
-	long group;
-
-	ref->obj = ctx->parent_name;
-	ref->name = o->name;
-	if (!is_local_sym(o)) {
-		ps = parent_find_global(ctx->parent, o->name);
-		if (!ps)
-			return error_at(ctx->orig_name, o->name, 0,
-					"global symbol not found in the parent's symbol table (%s); "
-					"is PARENT-SYMTAB from the same build as ORIG.o?",
-					ctx->parent->path);
-		ref->sympos = ps->sympos;
-		return 0;
-	}
-	if (is_stripped_module(ctx->parent))
-		return resolve_stripped_module_local(ctx, o, ref);
-	group = object_file_group(ctx);
-	if (group < 0)
-		return -1;
-	if (group == 0)
-		return error_at(ctx->orig_name, o->name, 0,
-				"this object's FILE symbol matches no file in the parent's symbol "
-				"table (%s); is it linked into %s?", ctx->parent->path, ctx->parent_name);
-	ps = parent_find_local(ctx->parent, (unsigned int)group, o->name);
-	if (!ps)
-		return error_at(ctx->orig_name, o->name, 0,
-				"local symbol not found in the parent (%s), so it cannot be "
-				"referenced; it may have been inlined or discarded in the kernel",
-				ctx->parent->path);
-	ref->sympos = ps->sympos;
-	return 0;
-}
-
-/* An undefined symbol of the output (@bind: STB_GLOBAL or STB_WEAK), left
- * for the module link and the module loader. */
-static struct obj_symbol *output_undefined(struct diff_ctx *ctx, const char *name,
-					   unsigned char bind)
-{
-	struct obj_symbol *s = find_symbol_by_name(ctx->out, name);
-
-	if (s && is_undef_sym(s))
-		return s;
-	return obj_add_symbol(ctx->out, name, bind, STT_NOTYPE, NULL, 0, 0);
-}
-
-static int add_klp_reloc(struct diff_ctx *ctx, struct obj_section *osec, uint64_t offset,
-			 const struct obj_reloc *r, int64_t addend, const struct parent_ref *ref)
-{
-	struct kpatch_klp_reloc rec = { .addend = addend, .type = r->type, .sympos = ref->sympos };
-	struct obj_section *k = ctx->out_klp_relocs;
-	int64_t at;
-
-	at = obj_section_append(k, &rec, sizeof(rec), 8);
-	if (at < 0)
-		return -1;
-	if (!obj_add_reloc(ctx->out, k, (uint64_t)at + offsetof(struct kpatch_klp_reloc, dest),
-			   R_X86_64_64, obj_section_symbol(ctx->out, osec), (int64_t)offset))
-		return -1;
-	if (output_meta_string(ctx, k, (uint64_t)at + offsetof(struct kpatch_klp_reloc, sym_name),
-			      ref->name) ||
-	    output_meta_string(ctx, k, (uint64_t)at + offsetof(struct kpatch_klp_reloc, obj_name),
-			      ref->obj))
-		return -1;
-	/* the loader insists on zero bytes where a livepatch relocation goes */
-	if (osec->buf && offset + 4 <= osec->size)
-		memset((char *)osec->buf + offset, 0, r->type == R_X86_64_64 ? 8 : 4);
-	return note_klp_symbol(ref->obj, ref->name, ref->sympos);
-}
-
-/* Provided by the patch module itself (patch-hook.c), e.g. kpatch_this_patch(). */
-static bool is_patch_module_symbol(const char *name)
-{
-	return !strncmp(name, "kpatch_", 7);
-}
-
-/* A relocation to an undefined symbol that the module loader resolves. */
-static int output_loader_reloc(struct diff_ctx *ctx, struct obj_section *osec, uint64_t offset,
-			       const struct obj_reloc *r, const char *name, int64_t addend)
-{
-	struct obj_symbol *u = output_undefined(ctx, name, STB_GLOBAL);
-
-	return u && obj_add_reloc(ctx->out, osec, offset, r->type, u, addend) ? 0 : -1;
-}
-
-/*
- * A relocation to @t, undefined in PATCHED.o and known to neither the
- * parent nor MODULE.SYMVERS: a plain relocation to an undefined symbol,
- * left for the module link.  Another object of the same patch may define
- * it (a new global function in a.c called from b.c); create-klp-module
- * refuses the module if nothing does (a weak reference may stay 0).
- */
-static int output_link_reloc(struct diff_ctx *ctx, struct obj_section *osec, uint64_t offset,
-			     const struct obj_reloc *r, const struct obj_symbol *t,
-			     const char *name, int64_t addend)
-{
-	bool weak = t->bind == STB_WEAK;
-	struct obj_symbol *u = output_undefined(ctx, name, weak ? STB_WEAK : STB_GLOBAL);
-	char text[1024];
-
-	if (!u || !obj_add_reloc(ctx->out, osec, offset, r->type, u, addend))
-		return -1;
-	debug("%s+0x%llx: %s is neither in %s nor exported: left for the module link",
-	      osec->name, (unsigned long long)offset, name, ctx->parent_name);
-	snprintf(text, sizeof(text), "%s (%sleft for the module link)", name,
-		 u->bind == STB_WEAK ? "weak, " : "");
-	return report_set_add(&link_names, text);
-}
-
-/*
- * A reference from included code to @t, which the output does not hold:
- *  - an export (of vmlinux, or of another module) stays an undefined
- *    symbol for the module loader;
- *  - anything of the parent module, exported or not, becomes a livepatch
- *    relocation, since that module may load after the patch;
- *  - a non-exported or local symbol of vmlinux becomes a livepatch
- *    relocation with its sympos;
- *  - an undefined symbol that neither the parent nor MODULE.SYMVERS knows
- *    stays undefined for the module link (output_link_reloc()).
- */
-static int output_external_reloc(struct diff_ctx *ctx, struct obj_section *osec,
-				 uint64_t offset, const struct obj_reloc *r,
-				 struct obj_symbol *t, int64_t addend)
-{
-	const char *name = t->twin ? t->twin->name : t->name;
-	const struct parent_sym *ps;
-	struct parent_ref ref;
-
-	if (is_undef_sym(t) && is_patch_module_symbol(name))
-		return output_loader_reloc(ctx, osec, offset, r, name, addend);
-	if (is_undef_sym(t)) {
-		ps = parent_find_global(ctx->parent, name);
-		if (symvers_find(ctx->symvers, name) && !(ctx->parent_is_module && ps))
-			return output_loader_reloc(ctx, osec, offset, r, name, addend);
-		if (!ps)
-			return output_link_reloc(ctx, osec, offset, r, t, name, addend);
-		ref.obj = ctx->parent_name;
-		ref.name = name;
-		ref.sympos = ps->sympos;
-		return add_klp_reloc(ctx, osec, offset, r, addend, &ref);
-	}
-	if (!is_local_sym(t) && !ctx->parent_is_module && symvers_find(ctx->symvers, name))
-		return output_loader_reloc(ctx, osec, offset, r, name, addend);
-	if (resolve_parent_symbol(ctx, t, &ref))
-		return -1;
-	return add_klp_reloc(ctx, osec, offset, r, addend, &ref);
-}
-
-/*
- * A patched section's header, fit for the output: links and infos name
- * sections of PATCHED.o (the writer recomputes them for rela sections),
- * and groups and link-order pairs do not survive the selection of entries.
- */
-GElf_Shdr output_shdr(const struct obj_section *sec)
-{
-	GElf_Shdr sh = sec->sh;
-
-	sh.sh_link = 0;
-	sh.sh_info = 0;
-	sh.sh_flags &= ~(GElf_Xword)(SHF_GROUP | SHF_LINK_ORDER);
-	return sh;
-}
-
-struct obj_symbol *output_symbol(struct diff_ctx *ctx, struct obj_symbol *sym)
-{
-	struct obj_section *osec;
-	struct obj_symbol *o;
-
-	if (sym->priv)
-		return sym->priv;
-	if (is_section_sym(sym)) {
-		osec = sym->sec ? sym->sec->priv : NULL;
-		o = osec ? obj_section_symbol(ctx->out, osec) : NULL;
-	} else {
-		osec = sym->sec ? sym->sec->priv : NULL;
-		if (!osec)
-			return NULL;
-		o = obj_add_symbol(ctx->out, sym->name, sym->bind, sym->type, osec, sym->offset,
-				   sym->size);
-	}
-	sym->priv = o;
-	return o;
-}
-
-int output_reloc(struct diff_ctx *ctx, struct obj_section *osec, uint64_t offset,
-		 const struct obj_reloc *r)
-{
-	struct obj_symbol *t = r->sym, *o;
-	int64_t addend = r->addend;
-
-	if (is_section_sym(t) && t->sec && !t->sec->include)
-		t = reloc_target_symbol(r, &addend);
-	if (t->sec && t->sec->include) {
-		o = output_symbol(ctx, t);
-		if (!o)
-			return error_at(ctx->orig_name, t->name, 0, "cannot copy symbol to output");
-		return obj_add_reloc(ctx->out, osec, offset, r->type, o, addend) ? 0 : -1;
-	}
-	if (is_section_sym(t))
-		return error_at(ctx->orig_name, osec->name, offset,
-				"reference to anonymous data in %s that is neither copied nor named",
-				t->sec ? t->sec->name : "?");
-	return output_external_reloc(ctx, osec, offset, r, t, addend);
-}
-
-static int copy_included_sections(struct diff_ctx *ctx)
+int copy_included_sections(struct diff_ctx *ctx)
 {
 	struct obj_section *sec;
 	struct obj_symbol *s;
@@ -418,7 +43,7 @@ static int copy_included_sections(struct diff_ctx *ctx)
 	for_each_sec(ctx->patched, sec) {
 		if (!sec->include || is_rela_sec(sec))
 			continue;
-		GElf_Shdr sh = output_shdr(sec);
+		GElf_Shdr sh = emit_shdr(sec);
 
 		sec->priv = obj_add_section(ctx->out, sec->name, &sh, sec->buf, sec->size);
 		if (!sec->priv)
@@ -427,13 +52,13 @@ static int copy_included_sections(struct diff_ctx *ctx)
 	}
 	for_each_sym(ctx->patched, s) {
 		if (s->include && !is_section_sym(s) && s->sec && s->sec->include &&
-		    !output_symbol(ctx, s))
+		    !emit_symbol(ctx, s))
 			return -1;
 	}
 	return 0;
 }
 
-static int copy_included_relocations(struct diff_ctx *ctx)
+int copy_included_relocations(struct diff_ctx *ctx)
 {
 	struct obj_section *sec;
 	struct obj_reloc *r;
@@ -442,14 +67,14 @@ static int copy_included_relocations(struct diff_ctx *ctx)
 		if (!sec->include || is_rela_sec(sec) || !sec->rela)
 			continue;
 		for_each_reloc(sec->rela, r)
-			if (output_reloc(ctx, sec->priv, r->offset, r))
+			if (emit_reloc(ctx, sec->priv, r->offset, r))
 				return -1;
 	}
 	return 0;
 }
 
 /* One .kpatch.funcs record per replaced function. */
-static int output_func_records(struct diff_ctx *ctx)
+int output_func_records(struct diff_ctx *ctx)
 {
 	struct obj_symbol *p;
 	struct parent_ref ref;
@@ -468,34 +93,15 @@ static int output_func_records(struct diff_ctx *ctx)
 			return -1;
 		if (!obj_add_reloc(ctx->out, ctx->out_funcs,
 				   (uint64_t)at + offsetof(struct kpatch_func, new_func), R_X86_64_64,
-				   output_symbol(ctx, p), 0))
+				   emit_symbol(ctx, p), 0))
 			return -1;
-		if (output_meta_string(ctx, ctx->out_funcs,
-				      (uint64_t)at + offsetof(struct kpatch_func, old_name), ref.name) ||
-		    output_meta_string(ctx, ctx->out_funcs,
-				      (uint64_t)at + offsetof(struct kpatch_func, obj_name), ref.obj))
+		if (emit_string_ref(ctx, ctx->out_funcs,
+				    (uint64_t)at + offsetof(struct kpatch_func, old_name), ref.name) ||
+		    emit_string_ref(ctx, ctx->out_funcs,
+				    (uint64_t)at + offsetof(struct kpatch_func, obj_name), ref.obj))
 			return -1;
 	}
 	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(((const struct report_name *)a)->text,
-		      ((const struct report_name *)b)->text);
-}
-
-static void print_report_set(struct diff_ctx *ctx, struct report_set *set, const char *what)
-{
-	if (set->nr)
-		qsort(set->names, set->nr, sizeof(*set->names), cmp_str);
-	for (size_t i = 0; i < set->nr; i++)
-		printf("%s: %s: %s\n", ctx->orig_name, what, set->names[i].text);
-}
-
-void report_output_discard(void)
-{
-	free_report_names();
 }
 
 /*
@@ -541,9 +147,7 @@ void report_output(struct diff_ctx *ctx)
 	for_each_sym(ctx->patched, p)
 		if (is_object_sym(p) && p->include && p->status == ST_NEW && !is_local_sym(p))
 			printf("%s: new variable: %s\n", ctx->orig_name, p->name);
-	print_report_set(ctx, &klp_names, "livepatch symbol");
-	print_report_set(ctx, &link_names, "undefined symbol");
-	free_report_names();
+	emit_report(ctx);
 }
 
 static int add_file_symbol(struct diff_ctx *ctx)
@@ -563,20 +167,10 @@ static int add_file_symbol(struct diff_ctx *ctx)
 	return 0;
 }
 
-int build_output(struct diff_ctx *ctx)
+int start_output(struct diff_ctx *ctx)
 {
-	int ret = -1;
-
 	ctx->out = obj_create("OUTPUT.o");
 	if (!ctx->out)
 		return -1;
-	if (add_file_symbol(ctx) || create_meta_sections(ctx) || copy_included_sections(ctx) ||
-	    copy_included_relocations(ctx) || output_special_sections(ctx) ||
-	    output_func_records(ctx) || output_author_records(ctx))
-		goto out;
-	ret = 0;
-out:
-	if (ret)
-		free_report_names();
-	return ret;
+	return add_file_symbol(ctx) || create_meta_sections(ctx) ? -1 : 0;
 }
