@@ -218,7 +218,7 @@ static void free_ctx(struct diff_ctx *ctx)
 		parent_symtab_free(ctx->parent);
 	if (ctx->symvers)
 		symvers_free(ctx->symvers);
-	dwarf_forget();
+	debuginfo_forget();
 }
 
 static int run(struct diff_ctx *ctx, char **argv)

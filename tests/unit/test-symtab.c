@@ -438,18 +438,18 @@ static void test_dwarf(void)
 	size_t size = 0;
 	int ret;
 
-	ret = dwarf_struct_size(tmp_path("b-g.o"), "thing", &size);
+	ret = debuginfo_struct_size(tmp_path("b-g.o"), "thing", &size);
 	check("dwarf: struct thing in a -g object", ret == 0 && size == 16);
 	size = 0;
-	ret = dwarf_struct_size(tmp_path("combined-g.so"), "thing", &size);
+	ret = debuginfo_struct_size(tmp_path("combined-g.so"), "thing", &size);
 	check("dwarf: struct thing in a linked .so", ret == 0 && size == 16);
-	check("dwarf: missing struct", dwarf_struct_size(tmp_path("b-g.o"), "nosuch", &size) == 1);
-	check("dwarf: declaration only", dwarf_struct_size(tmp_path("b-g.o"), "opaque", &size) == 1);
-	check("dwarf: no DWARF", dwarf_struct_size(tmp_path("b.o"), "thing", &size) == 1 &&
+	check("dwarf: missing struct", debuginfo_struct_size(tmp_path("b-g.o"), "nosuch", &size) == 1);
+	check("dwarf: declaration only", debuginfo_struct_size(tmp_path("b-g.o"), "opaque", &size) == 1);
+	check("dwarf: no DWARF", debuginfo_struct_size(tmp_path("b.o"), "thing", &size) == 1 &&
 	      !error_pending());
-	check_error("dwarf: not ELF", dwarf_struct_size(data_path("Module.symvers"), "thing",
+	check_error("dwarf: not ELF", debuginfo_struct_size(data_path("Module.symvers"), "thing",
 							&size) == -1, "ELF");
-	check_error("dwarf: missing file", dwarf_struct_size(tmp_path("nosuch"), "thing",
+	check_error("dwarf: missing file", debuginfo_struct_size(tmp_path("nosuch"), "thing",
 							     &size) == -1, "cannot open");
 }
 
