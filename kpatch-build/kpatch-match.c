@@ -28,7 +28,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +36,7 @@
 #include <unistd.h>
 
 #include "arch.h"
+#include "cmdline.h"
 #include "elf.h"
 #include "hash.h"
 #include "image.h"
@@ -730,53 +730,28 @@ static void usage(FILE *f)
 		KPATCH_FUNCS_SEC);
 }
 
-/* getopt_long returned '?': an unknown option, or -f/-F without argument. */
-static int bad_option(char **argv)
-{
-	if (optopt == 'f' || optopt == 'F')
-		return error_obj(TOOL, "option -%c needs an argument (see --help)", optopt);
-	if (optopt)
-		return error_obj(TOOL, "unknown option -%c (see --help)", optopt);
-	return error_obj(TOOL, "unknown option '%s' (see --help)", argv[optind - 1]);
-}
-
 /* What the command line asks for: 0 go on, else exit with *status. */
 static int parse_args(struct match_ctx *ctx, int argc, char **argv, int *status)
 {
 	static const struct option opts[] = {
 		{ "debug", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		CMDLINE_COMMON_OPTIONS,
 		{ 0 }
 	};
+	struct cmdline cl = { TOOL, usage, "df:F:h", opts, false };
 	int c;
 
-	opterr = 0;
 	*status = 1;
-	while ((c = getopt_long(argc, argv, "df:F:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			log_set_debug(true);
-			break;
-		case 'f':
-			if (add_request_arg(ctx, optarg))
-				return -1;
-			break;
-		case 'F':
+	while ((c = cmdline_next(&cl, argc, argv)) >= 0) {
+		if (c == 'F')
 			ctx->diff_paths[ctx->nr_diff_paths++] = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			*status = 0;
+		else if (add_request_arg(ctx, optarg))
 			return -1;
-		case 'V':
-			printf("kpatch-match %s\n", KP_VERSION);
-			*status = 0;
-			return -1;
-		default:
-			return bad_option(argv);
-		}
 	}
+	if (c == CMDLINE_EXIT)
+		*status = 0;
+	if (c != CMDLINE_END)
+		return -1;
 	if (argc - optind != 2)
 		return error_obj(TOOL, "expected ORIG.o and TARGET, found %d file name%s (see --help)",
 				 argc - optind, argc - optind == 1 ? "" : "s");

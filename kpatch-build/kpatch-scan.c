@@ -38,7 +38,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -48,6 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "dwarf.h"
 #include "hash.h"
 #include "log.h"
@@ -1088,33 +1088,20 @@ static int parse_options(int argc, char **argv, struct includers_run *run,
 {
 	static const struct option opts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
+		CMDLINE_COMMON_OPTIONS,
 		{ 0 }
 	};
+	struct cmdline cl = { TOOL, usage, allow_units ? "hu:v" : "hv", opts, false };
 	int c, nr_verbose = 0;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hu:v", opts, NULL)) != -1) {
-		switch (c) {
-		case 'u':
-			if (!allow_units)
-				return error_obj(argv[0], "unknown option -u (try --help)");
+	while ((c = cmdline_next(&cl, argc, argv)) >= 0) {
+		if (c == 'u')
 			run->units_path = optarg;
-			break;
-		case 'v':
+		else
 			nr_verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			if (optopt)
-				return error_obj(argv[0], "bad option -%c (try --help)", optopt);
-			return error_obj(argv[0], "bad option %s (try --help)",
-					 argv[optind - 1]);
-		}
 	}
+	if (c != CMDLINE_END)
+		return c == CMDLINE_EXIT ? 1 : -1;
 	run->verbose = nr_verbose > 0;
 	log_set_debug(nr_verbose > 1);
 	return 0;
