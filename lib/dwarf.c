@@ -13,7 +13,8 @@
  * its two objects.  Opening a distribution's vmlinux for DWARF takes
  * milliseconds and looking for a struct it does not have reads every unit
  * (about a second), so the file stays open between calls and every answer
- * is remembered, until the file changes or debuginfo_forget().
+ * is remembered, until the file changes, three other files were asked
+ * about since, or debuginfo_forget().
  */
 #include "dwarf.h"
 
@@ -52,7 +53,7 @@ struct dwarf_answer {
 	struct debuginfo_type *layout;	/* its layout; NULL: no complete definition */
 };
 
-/* The file last asked about, and what it answered. */
+/* A file asked about, and what it answered. */
 struct debuginfo {
 	char *path;			/* as given; NULL: nothing open */
 	struct stat st;			/* its identity then (device, inode, size, mtime) */
@@ -64,9 +65,13 @@ struct debuginfo {
 	Dwarf *dw;			/* its DWARF, NULL until opened */
 	struct dwarf_answer *answers;	/* every struct asked for */
 	size_t nr_answers;		/* entries of answers[] */
+	unsigned long last_used;	/* when it was last asked about */
 };
 
-static struct debuginfo cache = { .fd = -1 };
+/* The files asked about last (the differ: the parent; a layout check: two objects too). */
+#define MAX_OPEN_FILES 4
+static struct debuginfo open_files[MAX_OPEN_FILES];
+static unsigned long nr_calls;
 
 static void free_layout(struct debuginfo_type *t)
 {
@@ -81,33 +86,38 @@ static void free_layout(struct debuginfo_type *t)
 	free(t);
 }
 
-static void close_dwarf(void)
+static void close_dwarf(struct debuginfo *di)
 {
-	if (cache.dwfl)
-		dwfl_end(cache.dwfl);
-	else if (cache.dw)
-		dwarf_end(cache.dw);
-	if (cache.elf)
-		elf_end(cache.elf);
-	if (cache.fd >= 0)
-		close(cache.fd);
-	cache.dwfl = NULL;
-	cache.dw = NULL;
-	cache.elf = NULL;
-	cache.fd = -1;
+	if (di->dwfl)
+		dwfl_end(di->dwfl);
+	else if (di->dw)
+		dwarf_end(di->dw);
+	if (di->elf)
+		elf_end(di->elf);
+	if (di->fd > 0)
+		close(di->fd);
+	di->dwfl = NULL;
+	di->dw = NULL;
+	di->elf = NULL;
+	di->fd = 0;
+}
+
+static void forget_file(struct debuginfo *di)
+{
+	close_dwarf(di);
+	for (size_t i = 0; i < di->nr_answers; i++) {
+		free(di->answers[i].name);
+		free_layout(di->answers[i].layout);
+	}
+	free(di->answers);
+	free(di->path);
+	memset(di, 0, sizeof(*di));
 }
 
 void debuginfo_forget(void)
 {
-	close_dwarf();
-	for (size_t i = 0; i < cache.nr_answers; i++) {
-		free(cache.answers[i].name);
-		free_layout(cache.answers[i].layout);
-	}
-	free(cache.answers);
-	free(cache.path);
-	memset(&cache, 0, sizeof(cache));
-	cache.fd = -1;
+	for (size_t i = 0; i < MAX_OPEN_FILES; i++)
+		forget_file(&open_files[i]);
 }
 
 static bool is_same_file(const struct stat *a, const struct stat *b)
@@ -116,90 +126,105 @@ static bool is_same_file(const struct stat *a, const struct stat *b)
 	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
-/* Make the cache about @path (0), or -1 with an error recorded. */
-static int cache_file(const char *path)
+/* The slot of @path: its own, else an empty one or the least recently used. */
+static struct debuginfo *pick_slot(const char *path)
 {
+	struct debuginfo *oldest = &open_files[0];
+
+	for (size_t i = 0; i < MAX_OPEN_FILES; i++) {
+		if (open_files[i].path && !strcmp(open_files[i].path, path))
+			return &open_files[i];
+		if (open_files[i].last_used < oldest->last_used)
+			oldest = &open_files[i];
+	}
+	return oldest;
+}
+
+/* The open file that is @path (opened again when it changed), or NULL. */
+static struct debuginfo *cache_file(const char *path)
+{
+	struct debuginfo *di = pick_slot(path);
 	struct image *im;
 	struct stat st;
 
-	if (stat(path, &st))
-		return error_sys(path, "cannot open");
-	if (cache.path && !strcmp(cache.path, path) && is_same_file(&cache.st, &st))
-		return 0;
-	debuginfo_forget();
-	cache.is_elf = image_is_elf(path);
-	im = cache.is_elf ? image_open(path) : NULL;
-	if (cache.is_elf && !im)
-		return -1;
-	cache.has_dwarf = im && (image_find_section(im, ".debug_info") ||
-				 image_find_section(im, ".zdebug_info"));
+	if (stat(path, &st)) {
+		error_sys(path, "cannot open");
+		return NULL;
+	}
+	di->last_used = ++nr_calls;
+	if (di->path && !strcmp(di->path, path) && is_same_file(&di->st, &st))
+		return di;
+	forget_file(di);
+	di->is_elf = image_is_elf(path);
+	im = di->is_elf ? image_open(path) : NULL;
+	if (di->is_elf && !im)
+		return NULL;
+	di->has_dwarf = im && (image_find_section(im, ".debug_info") ||
+			       image_find_section(im, ".zdebug_info"));
 	image_close(im);
-	cache.path = strdup(path);
-	if (!cache.path)
-		return error_sys(path, "cannot allocate");
-	cache.st = st;
-	return 0;
+	di->path = strdup(path);
+	di->st = st;
+	if (!di->path)
+		error_sys(path, "cannot allocate");
+	return di->path ? di : NULL;
 }
 
 /* A relocatable file: libdwfl applies its .rela.debug_* first. */
-static int open_relocated_dwarf(const char *path)
+static int open_relocated_dwarf(struct debuginfo *di)
 {
 	Dwfl_Module *mod;
 	Dwarf_Addr bias;
 
-	cache.dwfl = dwfl_begin(&offline_callbacks);
-	if (!cache.dwfl)
-		return error_obj(path, "cannot start libdwfl: %s", dwfl_errmsg(-1));
-	dwfl_report_begin(cache.dwfl);
-	mod = dwfl_report_offline(cache.dwfl, path, path, -1);
-	if (!mod || dwfl_report_end(cache.dwfl, NULL, NULL))
-		return error_obj(path, "cannot open for DWARF: %s", dwfl_errmsg(-1));
-	cache.dw = dwfl_module_getdwarf(mod, &bias);
-	if (!cache.dw)
-		return error_obj(path, "cannot read DWARF: %s", dwfl_errmsg(-1));
+	di->dwfl = dwfl_begin(&offline_callbacks);
+	if (!di->dwfl)
+		return error_obj(di->path, "cannot start libdwfl: %s", dwfl_errmsg(-1));
+	dwfl_report_begin(di->dwfl);
+	mod = dwfl_report_offline(di->dwfl, di->path, di->path, -1);
+	if (!mod || dwfl_report_end(di->dwfl, NULL, NULL))
+		return error_obj(di->path, "cannot open for DWARF: %s", dwfl_errmsg(-1));
+	di->dw = dwfl_module_getdwarf(mod, &bias);
+	if (!di->dw)
+		return error_obj(di->path, "cannot read DWARF: %s", dwfl_errmsg(-1));
 	return 0;
 }
 
-/* Open the cached file for DWARF (once; a failure is tried again next time). */
-static int open_dwarf(void)
+/* Open @di for DWARF (once; a failure is tried again next time). */
+static int open_dwarf(struct debuginfo *di)
 {
-	const char *path = cache.path;
 	GElf_Ehdr eh;
 	int ret = -1;
 
-	if (cache.dw)
+	if (di->dw)
 		return 0;
 	if (elf_version(EV_CURRENT) == EV_NONE)
-		return error_elf(path, "libelf is out of date");
-	cache.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (cache.fd < 0)
-		return error_sys(path, "cannot open");
-	cache.elf = elf_begin(cache.fd, ELF_C_READ_MMAP, NULL);
-	if (!cache.elf || !gelf_getehdr(cache.elf, &eh))
-		error_elf(path, "cannot open as ELF");
+		return error_elf(di->path, "libelf is out of date");
+	di->fd = open(di->path, O_RDONLY | O_CLOEXEC);
+	if (di->fd < 0)
+		return error_sys(di->path, "cannot open");
+	di->elf = elf_begin(di->fd, ELF_C_READ_MMAP, NULL);
+	if (!di->elf || !gelf_getehdr(di->elf, &eh))
+		error_elf(di->path, "cannot open as ELF");
 	else if (eh.e_type == ET_REL)
-		ret = open_relocated_dwarf(path);
-	else if (!(cache.dw = dwarf_begin_elf(cache.elf, DWARF_C_READ, NULL)))
-		error_obj(path, "cannot read DWARF: %s", dwarf_errmsg(-1));
+		ret = open_relocated_dwarf(di);
+	else if (!(di->dw = dwarf_begin_elf(di->elf, DWARF_C_READ, NULL)))
+		error_obj(di->path, "cannot read DWARF: %s", dwarf_errmsg(-1));
 	else
 		ret = 0;
 	if (ret)
-		close_dwarf();
+		close_dwarf(di);
 	return ret;
 }
 
 int debuginfo_open(const char *path, struct debuginfo **di)
 {
-	if (cache_file(path))
+	*di = cache_file(path);
+	if (!*di)
 		return -1;
-	if (!cache.is_elf)
+	if (!(*di)->is_elf)
 		return error_obj(path, "not an ELF file");
-	if (!cache.has_dwarf)
+	if (!(*di)->has_dwarf)
 		return 1;
-	if (open_dwarf())
-		return -1;
-	*di = &cache;
-	return 0;
+	return open_dwarf(*di);
 }
 
 int debuginfo_next_unit(struct debuginfo *di, struct debuginfo_unit *unit)
@@ -408,14 +433,15 @@ static bool is_definition_of(Dwarf_Die *die, const char *name)
 }
 
 /* The layout of the definition @die: 0, or -1 with nothing kept. */
-static int read_layout(Dwarf_Die *die, const char *name, struct debuginfo_type **layout)
+static int read_layout(struct debuginfo *di, Dwarf_Die *die, const char *name,
+		       struct debuginfo_type **layout)
 {
 	struct debuginfo_type *t = calloc(1, sizeof(*t));
 	int bytes = dwarf_bytesize(die);
 
 	if (!t || bytes < 0 || !(t->name = strdup(name)) || read_members(die, t)) {
 		free_layout(t);
-		return error_obj(cache.path, "struct %s: cannot read its layout", name);
+		return error_obj(di->path, "struct %s: cannot read its layout", name);
 	}
 	t->is_union = dwarf_tag(die) == DW_TAG_union_type;
 	t->size = (uint64_t)bytes;
@@ -424,47 +450,47 @@ static int read_layout(Dwarf_Die *die, const char *name, struct debuginfo_type *
 }
 
 /* Look in every unit's top-level DIEs (file-scope types live there): 0, 1, -1. */
-static int find_layout(const char *name, struct debuginfo_type **layout)
+static int find_layout(struct debuginfo *di, const char *name, struct debuginfo_type **layout)
 {
 	struct debuginfo_unit unit;
 	Dwarf_Die cudie, die;
 	int ret, found;
 
-	for_each_unit(&cache, &unit, ret) {
+	for_each_unit(di, &unit, ret) {
 		if (!dwarf_cu_die(unit.cu, &cudie, NULL, NULL, NULL, NULL, NULL, NULL))
-			return error_obj(cache.path, "broken DWARF: %s", dwarf_errmsg(-1));
+			return error_obj(di->path, "broken DWARF: %s", dwarf_errmsg(-1));
 		for (found = dwarf_child(&cudie, &die); found == 0;
 		     found = dwarf_siblingof(&die, &die))
 			if (is_definition_of(&die, name) && dwarf_bytesize(&die) >= 0)
-				return read_layout(&die, name, layout);
+				return read_layout(di, &die, name, layout);
 		if (found < 0)
-			return error_obj(cache.path, "broken DWARF: %s", dwarf_errmsg(-1));
+			return error_obj(di->path, "broken DWARF: %s", dwarf_errmsg(-1));
 	}
 	return ret < 0 ? -1 : 1;
 }
 
-static const struct dwarf_answer *find_answer(const char *name)
+static const struct dwarf_answer *find_answer(const struct debuginfo *di, const char *name)
 {
-	for (size_t i = 0; i < cache.nr_answers; i++)
-		if (!strcmp(cache.answers[i].name, name))
-			return &cache.answers[i];
+	for (size_t i = 0; i < di->nr_answers; i++)
+		if (!strcmp(di->answers[i].name, name))
+			return &di->answers[i];
 	return NULL;
 }
 
 /* Remember @layout for @name; 0, or -1 (out of memory, @layout freed). */
-static int keep_answer(const char *name, struct debuginfo_type *layout)
+static int keep_answer(struct debuginfo *di, const char *name, struct debuginfo_type *layout)
 {
 	struct dwarf_answer *bigger;
 	char *copy = strdup(name);
 
-	bigger = copy ? realloc(cache.answers, (cache.nr_answers + 1) * sizeof(*bigger)) : NULL;
+	bigger = copy ? realloc(di->answers, (di->nr_answers + 1) * sizeof(*bigger)) : NULL;
 	if (!bigger) {
 		free(copy);
 		free_layout(layout);
-		return error_sys(cache.path, "cannot allocate");
+		return error_sys(di->path, "cannot allocate");
 	}
-	cache.answers = bigger;
-	cache.answers[cache.nr_answers++] = (struct dwarf_answer){ copy, layout };
+	di->answers = bigger;
+	di->answers[di->nr_answers++] = (struct dwarf_answer){ copy, layout };
 	return 0;
 }
 
@@ -478,12 +504,12 @@ int debuginfo_struct_layout(const char *path, const char *name,
 
 	if (ret)
 		return ret;
-	known = find_answer(name);
+	known = find_answer(di, name);
 	if (!known) {
-		ret = find_layout(name, &found);
-		if (ret < 0 || keep_answer(name, found))
+		ret = find_layout(di, name, &found);
+		if (ret < 0 || keep_answer(di, name, found))
 			return -1;
-		known = &cache.answers[cache.nr_answers - 1];
+		known = &di->answers[di->nr_answers - 1];
 	}
 	*layout = known->layout;
 	return known->layout ? 0 : 1;

@@ -5,9 +5,9 @@
  * of the structs that special sections are arrays of, so that they need not
  * be passed in by hand; the members whose layout a patch must not change).
  *
- * One file is open at a time and stays open, with every answer
- * remembered, until another file is asked about, the file changes (its
- * inode, size or mtime) or debuginfo_forget().  Functions that can fail
+ * A file stays open, with every answer remembered, until it changes (its
+ * inode, size or mtime), four other files were asked about since (the
+ * least recently used is closed), or debuginfo_forget().  Functions that can fail
  * return -1 after recording the reason (log.h).
  */
 #ifndef KP_LIB_DWARF_H
