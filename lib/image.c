@@ -30,76 +30,109 @@ bool image_is_elf(const char *path)
 	return is_elf;
 }
 
-/* Do @size bytes at @offset lie inside the file, aligned to @align? */
-static bool is_in_file(const struct image *im, uint64_t offset, uint64_t size, size_t align)
+/* Do @size bytes at @offset lie inside the file? */
+static bool is_in_file(const struct image *im, uint64_t offset, uint64_t size)
 {
-	return offset <= im->size && size <= im->size - offset && offset % align == 0;
+	return offset <= im->size && size <= im->size - offset;
 }
 
+/* A regular file, mapped privately (the object model changes its copy). */
 static int map_file(struct image *im)
 {
 	struct stat st;
-	int fd = open(im->path, O_RDONLY | O_CLOEXEC);
+	void *map = MAP_FAILED;
+	int fd = open(im->path, O_RDONLY | O_CLOEXEC), ret = -1;
 
 	if (fd < 0)
 		return error_sys(im->path, "cannot open");
-	if (fstat(fd, &st)) {
-		close(fd);
-		return error_sys(im->path, "cannot stat");
-	}
-	im->size = (size_t)st.st_size;
-	if (im->size < sizeof(Elf64_Ehdr)) {
-		close(fd);
-		return error_obj(im->path, "not an ELF file (%zu bytes)", im->size);
-	}
-	im->map = mmap(NULL, im->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (fstat(fd, &st))
+		error_sys(im->path, "cannot stat");
+	else if (!S_ISREG(st.st_mode))
+		error_obj(im->path, "not a regular file");
+	else if (st.st_size == 0)
+		error_obj(im->path, "empty file");
+	else if ((map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd,
+			     0)) == MAP_FAILED)
+		error_sys(im->path, "cannot map");
+	else
+		ret = 0;
 	close(fd);
-	if (im->map == MAP_FAILED) {
-		im->map = NULL;
-		return error_sys(im->path, "cannot map");
-	}
-	return 0;
+	im->map = ret ? NULL : map;
+	im->size = ret ? 0 : (size_t)st.st_size;
+	return ret;
 }
 
+static const char *machine_name(unsigned int machine)
+{
+	switch (machine) {
+	case EM_386:		return "i386";
+	case EM_AARCH64:	return "aarch64";
+	case EM_ARM:		return "arm";
+	case EM_PPC:		return "ppc";
+	case EM_PPC64:		return "ppc64";
+	case EM_S390:		return "s390";
+	case EM_RISCV:		return "riscv";
+	case EM_MIPS:		return "mips";
+	case EM_SPARCV9:	return "sparc64";
+	default:		return NULL;
+	}
+}
+
+/* e_ident, machine and class, from the raw bytes (e_machine first: a
+ * 32-bit header has it at the same place). */
 static int check_header(struct image *im)
 {
-	const Elf64_Ehdr *eh = im->ehdr = (const Elf64_Ehdr *)im->map;
+	const unsigned char *p = im->map;
+	unsigned int machine;
 
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG))
+	if (im->size < EI_NIDENT || memcmp(p, ELFMAG, SELFMAG))
 		return error_obj(im->path, "not an ELF file");
-	/* e_machine lies where it does in a 32-bit header too */
-	if (eh->e_machine != EM_X86_64)
+	if (p[EI_DATA] != ELFDATA2LSB)
+		return error_obj(im->path, "not a little-endian ELF file");
+	if (im->size < 20)
+		return error_obj(im->path, "truncated ELF header");
+	machine = p[18] | (unsigned int)p[19] << 8;
+	if (machine != EM_X86_64 && machine_name(machine))
+		return error_obj(im->path, "wrong architecture: %s, expected x86-64",
+				 machine_name(machine));
+	if (machine != EM_X86_64)
 		return error_obj(im->path, "wrong architecture: e_machine %u, expected x86-64",
-				 eh->e_machine);
-	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB)
-		return error_obj(im->path, "not a 64-bit little-endian ELF file");
-	if (eh->e_shoff && eh->e_shentsize != sizeof(Elf64_Shdr))
-		return error_obj(im->path, "bad section header size %u", eh->e_shentsize);
+				 machine);
+	if (p[EI_CLASS] != ELFCLASS64)
+		return error_obj(im->path, "not a 64-bit ELF file (EI_CLASS %u)", p[EI_CLASS]);
+	if (im->size < sizeof(Elf64_Ehdr))
+		return error_obj(im->path, "truncated ELF header");
+	im->ehdr = (const Elf64_Ehdr *)p;
 	return 0;
 }
 
-/* Read the section header table; extended numbering is in section 0. */
+/* The section header table and every section's contents lie in the file. */
 static int read_section_headers(struct image *im)
 {
 	const Elf64_Ehdr *eh = im->ehdr;
-	uint64_t nr = eh->e_shnum;
 
-	if (!eh->e_shoff)
-		return 0;
-	if (!is_in_file(im, eh->e_shoff, sizeof(Elf64_Shdr), _Alignof(Elf64_Shdr)))
-		return error_obj(im->path, "truncated: the section headers lie outside the file");
+	if (eh->e_shoff == 0)
+		return error_obj(im->path, "no section header table");
+	if (eh->e_shentsize != sizeof(Elf64_Shdr))
+		return error_obj(im->path, "bad section header size %u", eh->e_shentsize);
+	if (!is_in_file(im, eh->e_shoff, sizeof(Elf64_Shdr)))
+		return error_obj(im->path, "truncated: section header table outside the file");
+	if (eh->e_shoff % _Alignof(Elf64_Shdr))
+		return error_obj(im->path, "section header table at a misaligned offset");
 	im->shdrs = (const Elf64_Shdr *)(im->map + eh->e_shoff);
-	if (!nr)
-		nr = im->shdrs[0].sh_size;
-	if (nr > (im->size - eh->e_shoff) / sizeof(Elf64_Shdr))
-		return error_obj(im->path, "truncated: the section headers lie outside the file");
-	im->nr_sections = (size_t)nr;
+	im->nr_sections = eh->e_shnum ? eh->e_shnum : im->shdrs[0].sh_size;
+	if (im->nr_sections < 2)
+		return error_obj(im->path, "no sections");
+	if (im->nr_sections > (im->size - eh->e_shoff) / sizeof(Elf64_Shdr))
+		return error_obj(im->path, "truncated: section header table outside the file");
 	im->shstrndx = eh->e_shstrndx == SHN_XINDEX ? im->shdrs[0].sh_link : eh->e_shstrndx;
+	if (im->shstrndx == 0 || im->shstrndx >= im->nr_sections)
+		return error_obj(im->path, "section name table index %zu out of range", im->shstrndx);
 	for (size_t i = 1; i < im->nr_sections; i++) {
 		const Elf64_Shdr *sh = &im->shdrs[i];
 
-		if (sh->sh_type != SHT_NOBITS && !is_in_file(im, sh->sh_offset, sh->sh_size, 1))
-			return error_obj(im->path, "truncated: section %zu lies outside the file", i);
+		if (sh->sh_type != SHT_NOBITS && !is_in_file(im, sh->sh_offset, sh->sh_size))
+			return error_obj(im->path, "truncated: section %zu contents outside the file", i);
 	}
 	return 0;
 }
