@@ -2,13 +2,8 @@
 /*
  * lib/cmdline.h - what the command lines of the C tools have in common:
  * -h/--help, --version, -d/--debug, and one message for a bad option.
- *
- *	struct cmdline cl = { "kpatch-match", usage, "df:F:h", opts };
- *	while ((c = cmdline_next(&cl, argc, argv)) >= 0)
- *		switch (c) { case 'f': ... }
- *	if (c == CMDLINE_EXIT) return 0;
- *	if (c == CMDLINE_ERROR) return log_report_error();
- *	... argv[optind] is the first operand
+ * A tool loops on cmdline_next() for its own options; then argv[optind] is
+ * its first operand.
  */
 #ifndef KP_LIB_CMDLINE_H
 #define KP_LIB_CMDLINE_H

@@ -303,52 +303,38 @@ static void spell_dimensions(struct spelling *sp, Dwarf_Die *die)
 		num[0] = '\0';
 		if (get_number(&sub, DW_AT_count, &n) || (get_number(&sub, DW_AT_upper_bound, &n) && ++n))
 			snprintf(num, sizeof(num), "%llu", (unsigned long long)n);
-		spell(sp, "[%s]", num);
+		spell(sp, sp->buf[sp->len - 1] == ']' ? "[%s]" : " [%s]", num);
 	}
 }
 
 /* C's spelling of type @die (a declarator's pointers and arrays after it). */
 static void spell_type(struct spelling *sp, Dwarf_Die *die, int depth)
 {
+	static const char *const prefix[] = {
+		[DW_TAG_structure_type] = "struct ", [DW_TAG_union_type] = "union ",
+		[DW_TAG_enumeration_type] = "enum ", [DW_TAG_const_type] = "const ",
+		[DW_TAG_volatile_type] = "volatile ",
+	};
+	int tag = dwarf_tag(die);
 	const char *name = dwarf_diename(die);
+	const char *pre = tag >= 0 && tag <= DW_TAG_volatile_type ? prefix[tag] : NULL;
 	Dwarf_Die inner;
-	bool has_inner = get_type(die, &inner) && depth < 16;
+	bool is_wrapper = tag == DW_TAG_pointer_type || tag == DW_TAG_const_type ||
+			  tag == DW_TAG_volatile_type || tag == DW_TAG_array_type ||
+			  tag == DW_TAG_subroutine_type;
 
-	switch (dwarf_tag(die)) {
-	case DW_TAG_structure_type:
-	case DW_TAG_union_type:
-	case DW_TAG_enumeration_type:
-		spell(sp, "%s ", dwarf_tag(die) == DW_TAG_structure_type ? "struct" :
-		      dwarf_tag(die) == DW_TAG_union_type ? "union" : "enum");
-		spell(sp, "%s", name ? name : "<anonymous>");
+	spell(sp, "%s", pre ? pre : "");
+	if (!is_wrapper) {	/* base types, typedefs, struct/union/enum */
+		spell(sp, "%s", name ? name : pre ? "<anonymous>" : "?");
 		return;
-	case DW_TAG_pointer_type:
-		if (has_inner)
-			spell_type(sp, &inner, depth + 1);
-		spell(sp, "%s", has_inner ? " *" : "void *");
-		return;
-	case DW_TAG_const_type:
-	case DW_TAG_volatile_type:
-		spell(sp, "%s ", dwarf_tag(die) == DW_TAG_const_type ? "const" : "volatile");
-		if (has_inner)
-			spell_type(sp, &inner, depth + 1);
-		else
-			spell(sp, "%s", "void");
-		return;
-	case DW_TAG_array_type:
-		if (has_inner)
-			spell_type(sp, &inner, depth + 1);
-		spell(sp, "%s", " ");
-		spell_dimensions(sp, die);
-		return;
-	case DW_TAG_subroutine_type:
-		if (has_inner)
-			spell_type(sp, &inner, depth + 1);
-		spell(sp, "%s", has_inner ? " (...)" : "void (...)");
-		return;
-	default:	/* base types, typedefs */
-		spell(sp, "%s", name ? name : "?");
 	}
+	if (depth < 16 && get_type(die, &inner))
+		spell_type(sp, &inner, depth + 1);
+	else
+		spell(sp, "%s", "void");
+	if (tag == DW_TAG_array_type)
+		spell_dimensions(sp, die);	/* " [4]" */
+	spell(sp, "%s", tag == DW_TAG_pointer_type ? " *" : tag == DW_TAG_subroutine_type ? " (...)" : "");
 }
 
 /*

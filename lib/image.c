@@ -62,21 +62,11 @@ static int map_file(struct image *im)
 	return ret;
 }
 
-static const char *machine_name(unsigned int machine)
-{
-	switch (machine) {
-	case EM_386:		return "i386";
-	case EM_AARCH64:	return "aarch64";
-	case EM_ARM:		return "arm";
-	case EM_PPC:		return "ppc";
-	case EM_PPC64:		return "ppc64";
-	case EM_S390:		return "s390";
-	case EM_RISCV:		return "riscv";
-	case EM_MIPS:		return "mips";
-	case EM_SPARCV9:	return "sparc64";
-	default:		return NULL;
-	}
-}
+static const char *const machine_names[] = {
+	[EM_386] = "i386", [EM_AARCH64] = "aarch64", [EM_ARM] = "arm", [EM_PPC] = "ppc",
+	[EM_PPC64] = "ppc64", [EM_S390] = "s390", [EM_RISCV] = "riscv", [EM_MIPS] = "mips",
+	[EM_SPARCV9] = "sparc64",
+};
 
 /* e_ident, machine and class, from the raw bytes (e_machine first: a
  * 32-bit header has it at the same place). */
@@ -92,9 +82,9 @@ static int check_header(struct image *im)
 	if (im->size < 20)
 		return error_obj(im->path, "truncated ELF header");
 	machine = p[18] | (unsigned int)p[19] << 8;
-	if (machine != EM_X86_64 && machine_name(machine))
+	if (machine != EM_X86_64 && machine < 256 && machine_names[machine])
 		return error_obj(im->path, "wrong architecture: %s, expected x86-64",
-				 machine_name(machine));
+				 machine_names[machine]);
 	if (machine != EM_X86_64)
 		return error_obj(im->path, "wrong architecture: e_machine %u, expected x86-64",
 				 machine);
