@@ -33,7 +33,6 @@
  * Exit status: 0 written (PATCHED rewritten in place, or OUT); 3 left
  * alone; 1 error (one line on stderr).
  */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
