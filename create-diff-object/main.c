@@ -9,7 +9,6 @@
  * Exit status: 0 output written, 3 no functional change, 2 a change that
  * cannot be live patched, 1 any other error.
  */
-#include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "cdo.h"
+#include "cmdline.h"
 #include "dwarf.h"
 #include "log.h"
 
@@ -221,7 +221,7 @@ static void free_ctx(struct diff_ctx *ctx)
 		parent_symtab_free(ctx->parent);
 	if (ctx->symvers)
 		symvers_free(ctx->symvers);
-	dwarf_forget();
+	debuginfo_forget();
 }
 
 static int run(struct diff_ctx *ctx, char **argv)
@@ -257,10 +257,10 @@ int cdo_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "debug", no_argument, NULL, 'd' },
 		{ "timing", no_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		CMDLINE_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
+	struct cmdline cl = { "create-diff-object", usage, "dh", opts, false };
 	struct diff_ctx ctx = { 0 };
 	char *orig_copy;
 	bool timing = is_timing_env_set();
@@ -268,32 +268,16 @@ int cdo_main(int argc, char **argv)
 
 	log_init("create-diff-object");
 	error_clear();
-	optind = 0;	/* callable more than once (the fuzzer) */
-	while ((c = getopt_long(argc, argv, "dh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			log_set_debug(true);
-			break;
-		case 'T':
-			timing = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("create-diff-object %s\n", KP_VERSION);
-			return 0;
-		default:
-			usage(stderr);
-			return EXIT_ERROR;
-		}
-	}
-	if (argc - optind != 7) {
-		fprintf(stderr, "create-diff-object: error: expected 7 arguments, got %d; usage: "
-			"create-diff-object [-d] ORIG.o PATCHED.o PARENT-NAME PARENT-SYMTAB "
-			"MODULE.SYMVERS PATCH-MODULE-NAME OUTPUT.o\n", argc - optind);
-		return EXIT_ERROR;
-	}
+	while ((c = cmdline_next(&cl, argc, argv)) == 'T')
+		timing = true;
+	if (c == CMDLINE_EXIT)
+		return 0;
+	if (c == CMDLINE_END && argc - optind != 7)
+		error_obj("command line", "expected 7 arguments, got %d; usage: "
+			  "create-diff-object [-d] ORIG.o PATCHED.o PARENT-NAME PARENT-SYMTAB "
+			  "MODULE.SYMVERS PATCH-MODULE-NAME OUTPUT.o", argc - optind);
+	if (error_pending())
+		return log_report_error();
 	argv += optind;
 	orig_copy = strdup(argv[0]);
 	ctx.orig_name = orig_copy ? basename(orig_copy) : argv[0];

@@ -192,7 +192,7 @@ static size_t object_entry_size(const struct diff_ctx *ctx, const struct obj *el
 	size_t n;
 
 	if (sp->dwarf_struct && ctx->parent && ctx->parent->path) {
-		if (dwarf_struct_size(ctx->parent->path, sp->dwarf_struct, &n) == 0) {
+		if (debuginfo_struct_size(ctx->parent->path, sp->dwarf_struct, &n) == 0) {
 			if (size_is_consistent(elf, sec, n)) {
 				t->source = "the parent's DWARF";
 				return n;

@@ -32,12 +32,12 @@
  * Exit status: 0 OUT.ko written, 1 error, 2 refused: a symbol stays
  * undefined that the kernel cannot resolve (nothing written).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arch.h"
+#include "cmdline.h"
 #include "elf.h"
 #include "kpatch-meta.h"
 #include "log.h"
@@ -625,44 +625,25 @@ int main(int argc, char **argv)
 		{ "debug", no_argument, NULL, 'd' },
 		{ "symvers", required_argument, NULL, 's' },
 		{ "object", required_argument, NULL, OPT_OBJECT },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		CMDLINE_COMMON_OPTIONS,
 		{ 0 }
 	};
+	struct cmdline cl = { "create-klp-module", usage, "ds:h", opts, false };
 	struct klp_ctx ctx = { 0 };
 	int c, err = 0;
 
 	log_init("create-klp-module");
-	while ((c = getopt_long(argc, argv, "ds:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			log_set_debug(true);
-			break;
-		case 's':
-			err = err ?: add_symvers(&ctx, optarg);
-			break;
-		case OPT_OBJECT:
-			err = err ?: add_object(&ctx, optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			free_ctx(&ctx);
-			return 0;
-		case 'V':
-			printf("create-klp-module %s\n", KP_VERSION);
-			free_ctx(&ctx);
-			return 0;
-		default:
-			usage(stderr);
-			free_ctx(&ctx);
-			return 1;
-		}
-	}
-	if (argc - optind != 2) {
-		usage(stderr);
+	while ((c = cmdline_next(&cl, argc, argv)) >= 0)
+		err = err ?: c == 's' ? add_symvers(&ctx, optarg) : add_object(&ctx, optarg);
+	if (c == CMDLINE_EXIT) {
 		free_ctx(&ctx);
-		return 1;
+		return 0;
 	}
+	if (!err && c == CMDLINE_END && argc - optind != 2)
+		err = error_obj("command line", "expected IN.ko and OUT.ko, found %d file name%s "
+				"(see --help for the usage)", argc - optind, argc - optind == 1 ? "" : "s");
+	if (c == CMDLINE_ERROR)
+		err = -1;
 	if (!err) {
 		ctx.path = argv[optind];
 		ctx.elf = obj_open_read(ctx.path);

@@ -33,8 +33,6 @@
  * Exit status: 0 written (PATCHED rewritten in place, or OUT); 3 left
  * alone; 1 error (one line on stderr).
  */
-#include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,6 +41,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "log.h"
 
 #define TOOL "kpatch-lines"
@@ -774,37 +773,26 @@ static int parse_options(int argc, char **argv, struct options *o, int *exit_now
 {
 	static const struct option longopts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
 		{ "map", no_argument, NULL, 'm' },
+		CMDLINE_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
+	struct cmdline cl = { TOOL, usage, "+vo:h", longopts, false };
 	int c;
 
 	*exit_now = -1;
-	while ((c = getopt_long(argc, argv, "+vo:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'v':
+	while ((c = cmdline_next(&cl, argc, argv)) >= 0) {
+		if (c == 'v')
 			o->verbose = true;
-			break;
-		case 'o':
+		else if (c == 'o')
 			o->out = optarg;
-			break;
-		case 'm':
+		else
 			o->print_map = true;
-			break;
-		case 'h':
-			usage(stdout);
-			*exit_now = 0;
-			return 0;
-		case 'V':
-			printf(TOOL " %s\n", KP_VERSION);
-			*exit_now = 0;
-			return 0;
-		default:
-			return error_obj(TOOL, "bad option (try --help)");
-		}
 	}
+	if (c == CMDLINE_EXIT)
+		*exit_now = 0;
+	if (c != CMDLINE_END)
+		return c == CMDLINE_EXIT ? 0 : -1;
 	if (argc - optind != 2)
 		return error_obj(TOOL, "need ORIG and PATCHED (try --help)");
 	o->orig = argv[optind];
@@ -819,7 +807,6 @@ int main(int argc, char **argv)
 	int exit_now, err;
 
 	log_init(TOOL);
-	opterr = 0;
 	err = parse_options(argc, argv, &o, &exit_now);
 	if (!err && exit_now >= 0)
 		return exit_now;

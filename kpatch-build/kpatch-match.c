@@ -17,7 +17,7 @@
  * linked address (vmlinux) or the addend of TARGET's own relocation (.ko).
  *
  * TARGET may be a 600 MB vmlinux with DWARF, so it is not read through the
- * object model (lib/elf.h copies every section): libelf maps it and only the
+ * object model (lib/elf.h copies every section): lib/image.h maps it and only the
  * sections holding the compared functions (and, for a module, their
  * relocation sections) are touched.  Its symbols and their livepatch
  * positions come from lib/symtab.h, the numbering the differ uses.
@@ -27,19 +27,16 @@
  * input.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
-#include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "arch.h"
+#include "cmdline.h"
 #include "elf.h"
 #include "hash.h"
+#include "image.h"
 #include "kpatch-meta.h"
 #include "log.h"
 #include "symtab.h"
@@ -54,20 +51,10 @@ struct match_request {
 	unsigned long sympos;		/* its livepatch position in TARGET, 0 = unique */
 };
 
-/* TARGET, mapped with libelf; only the sections needed are read. */
+/* TARGET, mapped; only the sections needed are read. */
 struct target {
 	const char *path;		/* file name, for messages */
-	int fd;				/* open descriptor, -1 when closed */
-	uint64_t file_size;		/* bytes in the file */
-	Elf *elf;			/* libelf handle (ELF_C_READ_MMAP) */
-	GElf_Ehdr ehdr;			/* ELF header */
-	size_t shnum;			/* number of sections */
-	size_t shstrndx;		/* section name string table */
-	Elf_Data *symdata;		/* .symtab contents (for st_shndx) */
-	size_t nr_syms;			/* entries in symdata */
-	size_t *rela_of;		/* ET_REL: rela_of[i] = index of the SHT_RELA
-					   section applying to section i, or 0 */
-	size_t modinfo;			/* index of .modinfo, 0 if none */
+	struct image *image;		/* the file */
 	struct parent_symtab *symtab;	/* names, sympos and FILE groups */
 	char obj_name[MAX_OBJ_NAME];	/* "vmlinux" or the module's name */
 };
@@ -189,148 +176,53 @@ static void mask_bytes(uint8_t *mask, uint64_t len, uint64_t off, uint32_t type)
 
 static bool is_target_module(const struct target *t)
 {
-	return t->ehdr.e_type == ET_REL;
-}
-
-static int target_check_header(struct target *t)
-{
-	if (elf_kind(t->elf) != ELF_K_ELF)
-		return error_obj(t->path, "not an ELF file");
-	if (!gelf_getehdr(t->elf, &t->ehdr))
-		return error_elf(t->path, "cannot read the ELF header");
-	if (t->ehdr.e_machine != EM_X86_64)
-		return error_obj(t->path, "wrong architecture: e_machine %u, expected x86-64",
-				 t->ehdr.e_machine);
-	if (gelf_getclass(t->elf) != ELFCLASS64)
-		return error_obj(t->path, "not a 64-bit ELF file");
-	if (t->ehdr.e_type != ET_EXEC && t->ehdr.e_type != ET_REL)
-		return error_obj(t->path, "neither a vmlinux (ET_EXEC) nor a module (ET_REL): "
-				 "e_type %u", t->ehdr.e_type);
-	if (elf_getshdrnum(t->elf, &t->shnum) || elf_getshdrstrndx(t->elf, &t->shstrndx))
-		return error_elf(t->path, "cannot read the section header table");
-	return 0;
-}
-
-/* The header of section @index; its contents lie inside the file. */
-static int target_shdr(const struct target *t, size_t index, Elf_Scn **scn, GElf_Shdr *sh)
-{
-	*scn = index < t->shnum ? elf_getscn(t->elf, index) : NULL;
-	if (!*scn || !gelf_getshdr(*scn, sh))
-		return error_elf(t->path, "cannot read the header of section %zu", index);
-	if (sh->sh_type != SHT_NOBITS &&
-	    (sh->sh_offset > t->file_size || sh->sh_size > t->file_size - sh->sh_offset))
-		return error_obj(t->path, "truncated: section %zu lies outside the file", index);
-	return 0;
-}
-
-/* The raw contents of section @index, checked to be sh_size bytes. */
-static int target_section_data(const struct target *t, size_t index, const GElf_Shdr *sh,
-			       Elf_Scn *scn, Elf_Data **data)
-{
-	*data = elf_rawdata(scn, NULL);
-	if (!*data || (sh->sh_size && !(*data)->d_buf))
-		return error_elf(t->path, "cannot read section %zu", index);
-	if ((*data)->d_size != sh->sh_size)
-		return error_obj(t->path, "section %zu: read %zu bytes, expected %" PRIu64,
-				 index, (*data)->d_size, (uint64_t)sh->sh_size);
-	return 0;
-}
-
-static const char *target_section_name(const struct target *t, const GElf_Shdr *sh)
-{
-	const char *name = elf_strptr(t->elf, t->shstrndx, sh->sh_name);
-
-	return name ? name : "?";
-}
-
-/* Find .symtab (and, for a module, which rela section applies where). */
-static int target_index_sections(struct target *t)
-{
-	GElf_Shdr sh;
-	Elf_Scn *scn;
-	size_t i;
-
-	if (is_target_module(t)) {
-		t->rela_of = calloc(t->shnum ? t->shnum : 1, sizeof(*t->rela_of));
-		if (!t->rela_of)
-			return error_sys(t->path, "cannot allocate the section index");
-	}
-	for (i = 1; i < t->shnum; i++) {
-		if (target_shdr(t, i, &scn, &sh))
-			return -1;
-		if (sh.sh_type == SHT_SYMTAB) {
-			if (sh.sh_entsize != sizeof(Elf64_Sym) || sh.sh_size % sizeof(Elf64_Sym))
-				return error_obj(t->path, ".symtab has a bad entry size");
-			t->symdata = elf_getdata(scn, NULL);
-			if (!t->symdata || t->symdata->d_size != sh.sh_size)
-				return error_elf(t->path, "cannot read .symtab");
-			t->nr_syms = sh.sh_size / sizeof(Elf64_Sym);
-		} else if (sh.sh_type == SHT_RELA && t->rela_of && sh.sh_info &&
-			   sh.sh_info < t->shnum) {
-			t->rela_of[sh.sh_info] = i;
-		} else if (sh.sh_type == SHT_PROGBITS &&
-			   !strcmp(target_section_name(t, &sh), ".modinfo")) {
-			t->modinfo = i;
-		}
-	}
-	if (!t->symdata)
-		return error_obj(t->path, "no .symtab (a stripped file? use the one with symbols)");
-	return 0;
+	return image_is_relocatable(t->image);
 }
 
 /*
  * The name of the kernel object TARGET is: "vmlinux", or a module's name
  * from "name=" in .modinfo (modpost writes it), else from its file name.
  */
-static int target_find_obj_name(struct target *t)
+static void target_find_obj_name(struct target *t)
 {
 	static const char key[] = "name=";
 	const size_t klen = sizeof(key) - 1;
-	Elf_Data *data;
-	GElf_Shdr sh;
-	Elf_Scn *scn;
+	size_t modinfo = image_find_section(t->image, ".modinfo");
+	const char *data = image_section_data(t->image, modinfo);
+	size_t size = data ? t->image->shdrs[modinfo].sh_size : 0;
 
 	if (!is_target_module(t)) {
 		strcpy(t->obj_name, "vmlinux");
-		return 0;
+		return;
 	}
 	module_name_from_path(t->path, t->obj_name, sizeof(t->obj_name));
-	if (!t->modinfo)
-		return 0;
-	if (target_shdr(t, t->modinfo, &scn, &sh) ||
-	    target_section_data(t, t->modinfo, &sh, scn, &data))
-		return -1;
-	for (size_t off = 0, len; off < data->d_size; off += len + 1) {
-		const char *s = (const char *)data->d_buf + off;
+	for (size_t off = 0, len; off < size; off += len + 1) {
+		const char *s = data + off;
 
-		len = strnlen(s, data->d_size - off);
-		if (off + len < data->d_size && len > klen && !strncmp(s, key, klen) &&
+		len = strnlen(s, size - off);
+		if (off + len < size && len > klen && !strncmp(s, key, klen) &&
 		    len - klen < sizeof(t->obj_name)) {
 			memcpy(t->obj_name, s + klen, len - klen + 1);
 			break;
 		}
 	}
-	return 0;
 }
 
 static int target_open(struct target *t, const char *path)
 {
-	struct stat st;
+	uint16_t type;
 
 	t->path = path;
-	t->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (t->fd < 0)
-		return error_sys(path, "cannot open");
-	if (fstat(t->fd, &st))
-		return error_sys(path, "cannot stat");
-	t->file_size = (uint64_t)st.st_size;
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return error_elf(path, "libelf is out of date");
-	t->elf = elf_begin(t->fd, ELF_C_READ_MMAP, NULL);
-	if (!t->elf)
-		return error_elf(path, "cannot open as ELF");
-	if (target_check_header(t) || target_index_sections(t) || target_find_obj_name(t))
+	t->image = image_open(path);
+	if (!t->image)
 		return -1;
+	type = t->image->ehdr->e_type;
+	if (type != ET_EXEC && type != ET_REL)
+		return error_obj(path, "neither a vmlinux (ET_EXEC) nor a module (ET_REL): "
+				 "e_type %u", type);
+	if (image_symbols(t->image))
+		return -1;
+	target_find_obj_name(t);
 	t->symtab = parent_symtab_load(path, is_target_module(t));
 	return t->symtab ? 0 : -1;
 }
@@ -338,11 +230,7 @@ static int target_open(struct target *t, const char *path)
 static void target_close(struct target *t)
 {
 	parent_symtab_free(t->symtab);
-	free(t->rela_of);
-	if (t->elf)
-		elf_end(t->elf);
-	if (t->fd >= 0)
-		close(t->fd);
+	image_close(t->image);
 }
 
 #define for_each_target_sym_named(t, nm, s, node)				\
@@ -387,23 +275,6 @@ static const struct parent_sym *find_target_func(struct match_ctx *ctx, const ch
 	return NULL;
 }
 
-/* vmlinux: the section whose addresses hold [@addr, @addr+@size), or 0. */
-static size_t target_section_at(const struct target *t, uint64_t addr, uint64_t size)
-{
-	GElf_Shdr sh;
-	Elf_Scn *scn;
-
-	for (size_t i = 1; i < t->shnum; i++) {
-		scn = elf_getscn(t->elf, i);
-		if (!scn || !gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC))
-			continue;
-		if (addr >= sh.sh_addr && addr - sh.sh_addr <= sh.sh_size &&
-		    size <= sh.sh_size - (addr - sh.sh_addr))
-			return i;
-	}
-	return 0;
-}
-
 /*
  * Where @psym's bytes are: its section and the offset in it.  The symbol
  * is read again from .symtab for its st_shndx; the ELF reader of
@@ -414,36 +285,33 @@ static int target_func_place(struct match_ctx *ctx, const struct parent_sym *psy
 {
 	struct target *t = &ctx->target;
 	size_t index = (size_t)(psym - t->symtab->syms);
+	const Elf64_Sym *sym = index < t->image->nr_syms ? &t->image->syms[index] : NULL;
+	const Elf64_Shdr *sh;
 	uint64_t base;
-	GElf_Sym sym;
-	GElf_Shdr sh;
-	Elf_Scn *scn;
 
-	if (index >= t->nr_syms || !gelf_getsym(t->symdata, (int)index, &sym) ||
-	    sym.st_value != psym->value || sym.st_size != psym->size)
+	if (!sym || sym->st_value != psym->value || sym->st_size != psym->size)
 		return error_obj(t->path, "%s: symbol %zu does not match the symbol table read",
 				 psym->name, index);
-	*shndx = sym.st_shndx;
+	*shndx = sym->st_shndx;
 	/* vmlinux: an absolute (or extended-index) symbol lies where its address does. */
 	if (!is_target_module(t) && *shndx >= SHN_LORESERVE)
-		*shndx = target_section_at(t, sym.st_value, sym.st_size);
-	if (*shndx == SHN_UNDEF || *shndx >= t->shnum)
+		*shndx = image_section_at(t->image, sym->st_value, sym->st_size);
+	sh = image_section(t->image, *shndx);
+	if (!sh)
 		return error_obj(t->path, "%s: defined in no section (st_shndx %u)",
-				 psym->name, sym.st_shndx);
-	if (target_shdr(t, *shndx, &scn, &sh))
-		return -1;
-	if (sh.sh_type == SHT_NOBITS)
+				 psym->name, sym->st_shndx);
+	if (sh->sh_type == SHT_NOBITS)
 		return error_obj(t->path, "%s: section %s has no contents (SHT_NOBITS): a debug-only "
 				 "file? use the vmlinux or module that holds the code",
-				 psym->name, target_section_name(t, &sh));
+				 psym->name, image_section_name(t->image, *shndx));
 	/* A module's st_value is an offset, vmlinux's an address. */
-	base = is_target_module(t) ? 0 : sh.sh_addr;
-	if (sym.st_value < base || sym.st_value - base > sh.sh_size ||
-	    sym.st_size > sh.sh_size - (sym.st_value - base))
+	base = is_target_module(t) ? 0 : sh->sh_addr;
+	if (sym->st_value < base || sym->st_value - base > sh->sh_size ||
+	    sym->st_size > sh->sh_size - (sym->st_value - base))
 		return error_obj(t->path, "%s: 0x%" PRIx64 "+0x%" PRIx64 " lies outside section %s",
-				 psym->name, (uint64_t)sym.st_value, (uint64_t)sym.st_size,
-				 target_section_name(t, &sh));
-	*offset = sym.st_value - base;
+				 psym->name, (uint64_t)sym->st_value, (uint64_t)sym->st_size,
+				 image_section_name(t->image, *shndx));
+	*offset = sym->st_value - base;
 	return 0;
 }
 
@@ -451,16 +319,9 @@ static int target_func_place(struct match_ctx *ctx, const struct parent_sym *psy
 static int target_func_bytes(struct match_ctx *ctx, const struct parent_sym *psym,
 			     struct func_bytes *fb)
 {
-	struct target *t = &ctx->target;
-	Elf_Data *data;
-	GElf_Shdr sh;
-	Elf_Scn *scn;
-
-	if (target_func_place(ctx, psym, &fb->shndx, &fb->offset) ||
-	    target_shdr(t, fb->shndx, &scn, &sh) ||
-	    target_section_data(t, fb->shndx, &sh, scn, &data))
+	if (target_func_place(ctx, psym, &fb->shndx, &fb->offset))
 		return -1;
-	fb->buf = (const uint8_t *)data->d_buf + fb->offset;
+	fb->buf = (const uint8_t *)image_section_data(ctx->target.image, fb->shndx) + fb->offset;
 	fb->size = psym->size;
 	fb->addr = psym->value;
 	return 0;
@@ -474,29 +335,17 @@ static int target_func_bytes(struct match_ctx *ctx, const struct parent_sym *psy
 static int target_mask_relocs(struct match_ctx *ctx, const struct func_bytes *fb,
 			      uint64_t len, uint8_t *mask)
 {
-	struct target *t = &ctx->target;
-	Elf_Data *data;
-	GElf_Shdr sh;
-	GElf_Rela rela;
-	Elf_Scn *scn;
-	size_t i, nr;
+	const Elf64_Rela *relas;
+	size_t nr;
 
-	if (!t->rela_of || !t->rela_of[fb->shndx])
+	if (!is_target_module(&ctx->target))
 		return 0;
-	if (target_shdr(t, t->rela_of[fb->shndx], &scn, &sh))
+	if (image_relocs_of(ctx->target.image, fb->shndx, &relas, &nr))
 		return -1;
-	if (sh.sh_entsize != sizeof(Elf64_Rela) || sh.sh_size % sizeof(Elf64_Rela))
-		return error_obj(t->path, "%s has a bad entry size", target_section_name(t, &sh));
-	data = elf_getdata(scn, NULL);
-	if (!data || data->d_size != sh.sh_size)
-		return error_elf(t->path, "cannot read %s", target_section_name(t, &sh));
-	nr = sh.sh_size / sizeof(Elf64_Rela);
-	for (i = 0; i < nr; i++) {
-		if (!gelf_getrela(data, (int)i, &rela))
-			return error_elf(t->path, "cannot read relocation %zu", i);
-		if (rela.r_offset >= fb->offset && rela.r_offset - fb->offset < len)
-			mask_bytes(mask, len, rela.r_offset - fb->offset,
-				   (uint32_t)GELF_R_TYPE(rela.r_info));
+	for (size_t i = 0; i < nr; i++) {
+		if (relas[i].r_offset >= fb->offset && relas[i].r_offset - fb->offset < len)
+			mask_bytes(mask, len, relas[i].r_offset - fb->offset,
+				   (uint32_t)ELF64_R_TYPE(relas[i].r_info));
 	}
 	return 0;
 }
@@ -878,53 +727,28 @@ static void usage(FILE *f)
 		KPATCH_FUNCS_SEC);
 }
 
-/* getopt_long returned '?': an unknown option, or -f/-F without argument. */
-static int bad_option(char **argv)
-{
-	if (optopt == 'f' || optopt == 'F')
-		return error_obj(TOOL, "option -%c needs an argument (see --help)", optopt);
-	if (optopt)
-		return error_obj(TOOL, "unknown option -%c (see --help)", optopt);
-	return error_obj(TOOL, "unknown option '%s' (see --help)", argv[optind - 1]);
-}
-
 /* What the command line asks for: 0 go on, else exit with *status. */
 static int parse_args(struct match_ctx *ctx, int argc, char **argv, int *status)
 {
 	static const struct option opts[] = {
 		{ "debug", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		CMDLINE_COMMON_OPTIONS,
 		{ 0 }
 	};
+	struct cmdline cl = { TOOL, usage, "df:F:h", opts, false };
 	int c;
 
-	opterr = 0;
 	*status = 1;
-	while ((c = getopt_long(argc, argv, "df:F:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			log_set_debug(true);
-			break;
-		case 'f':
-			if (add_request_arg(ctx, optarg))
-				return -1;
-			break;
-		case 'F':
+	while ((c = cmdline_next(&cl, argc, argv)) >= 0) {
+		if (c == 'F')
 			ctx->diff_paths[ctx->nr_diff_paths++] = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			*status = 0;
+		else if (add_request_arg(ctx, optarg))
 			return -1;
-		case 'V':
-			printf("kpatch-match %s\n", KP_VERSION);
-			*status = 0;
-			return -1;
-		default:
-			return bad_option(argv);
-		}
 	}
+	if (c == CMDLINE_EXIT)
+		*status = 0;
+	if (c != CMDLINE_END)
+		return -1;
 	if (argc - optind != 2)
 		return error_obj(TOOL, "expected ORIG.o and TARGET, found %d file name%s (see --help)",
 				 argc - optind, argc - optind == 1 ? "" : "s");
@@ -943,7 +767,7 @@ static int open_orig(struct match_ctx *ctx)
 
 int main(int argc, char **argv)
 {
-	struct match_ctx ctx = { .target.fd = -1 };
+	struct match_ctx ctx = { 0 };
 	int err, status;
 
 	log_init(TOOL);

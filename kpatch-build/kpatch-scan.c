@@ -36,14 +36,8 @@
  * Exit status: 0 done, 1 error (one line on stderr).
  */
 #include <dirent.h>
-#include <dwarf.h>
-#include <elfutils/libdw.h>
-#include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gelf.h>
-#include <getopt.h>
-#include <libelf.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -53,6 +47,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmdline.h"
+#include "dwarf.h"
 #include "hash.h"
 #include "log.h"
 #include "strpool.h"
@@ -146,89 +142,6 @@ static const char *skip_dot_slash(const char *path)
 /* units: the compile units of ELF files                              */
 /* ------------------------------------------------------------------ */
 
-/* An open ELF file and its DWARF, from libdw or (ET_REL) libdwfl. */
-struct dwarf_file {
-	const char *path;	/* the file as named on the command line */
-	int fd;			/* open file, -1 if none */
-	Elf *elf;		/* libelf handle of fd (ET_EXEC/ET_DYN), or NULL */
-	Dwarf *dwarf;		/* its DWARF; owned by dwfl when dwfl is set */
-	Dwfl *dwfl;		/* libdwfl session that relocated an ET_REL file */
-};
-
-/* libdwfl must not look for separate debug files: the file is the input. */
-static int find_no_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
-			     Dwarf_Addr base, const char *file_name,
-			     const char *debuglink_file, GElf_Word debuglink_crc,
-			     char **debuginfo_file_name)
-{
-	(void)mod, (void)userdata, (void)modname, (void)base, (void)file_name;
-	(void)debuglink_file, (void)debuglink_crc, (void)debuginfo_file_name;
-	return -1;
-}
-
-static const Dwfl_Callbacks offline_callbacks = {
-	.find_debuginfo = find_no_debuginfo,
-	.section_address = dwfl_offline_section_address,
-};
-
-/*
- * A relocatable object (a module's debug .ko) keeps the .debug_str offsets
- * of its DIEs in .rela.debug_info: libdwfl applies them, plain libdw does
- * not (every name would read as the string at offset 0).
- */
-static int open_relocated_dwarf(struct dwarf_file *df)
-{
-	Dwfl_Module *mod;
-	Dwarf_Addr bias;
-
-	df->dwfl = dwfl_begin(&offline_callbacks);
-	if (!df->dwfl)
-		return error_obj(df->path, "libdwfl: %s", dwfl_errmsg(-1));
-	mod = dwfl_report_offline(df->dwfl, df->path, df->path, -1);
-	if (!mod || dwfl_report_end(df->dwfl, NULL, NULL))
-		return error_obj(df->path, "%s", dwfl_errmsg(-1));
-	df->dwarf = dwfl_module_getdwarf(mod, &bias);
-	if (!df->dwarf)
-		return error_obj(df->path, "cannot read DWARF: %s", dwfl_errmsg(-1));
-	return 0;
-}
-
-static int open_dwarf_file(struct dwarf_file *df, const char *path)
-{
-	GElf_Ehdr ehdr;
-
-	*df = (struct dwarf_file){ .path = path, .fd = -1 };
-	df->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (df->fd < 0)
-		return error_sys(path, "cannot open");
-	df->elf = elf_begin(df->fd, ELF_C_READ_MMAP, NULL);
-	if (!df->elf || elf_kind(df->elf) != ELF_K_ELF)
-		return error_obj(path, "not an ELF file");
-	if (!gelf_getehdr(df->elf, &ehdr))
-		return error_elf(path, "cannot read the ELF header");
-	if (ehdr.e_type == ET_REL) {
-		elf_end(df->elf);
-		df->elf = NULL;
-		return open_relocated_dwarf(df);
-	}
-	df->dwarf = dwarf_begin_elf(df->elf, DWARF_C_READ, NULL);
-	if (!df->dwarf)
-		return error_obj(path, "cannot read DWARF: %s", dwarf_errmsg(-1));
-	return 0;
-}
-
-static void close_dwarf_file(struct dwarf_file *df)
-{
-	if (df->dwfl)
-		dwfl_end(df->dwfl);
-	else if (df->dwarf)
-		dwarf_end(df->dwarf);
-	if (df->elf)
-		elf_end(df->elf);
-	if (df->fd >= 0)
-		close(df->fd);
-}
-
 /*
  * The tree-relative path of a unit's source.  Debian builds name units
  * "kernel/fork.c" relative to DW_AT_comp_dir; other builds use "./x.c" or
@@ -257,38 +170,31 @@ struct unit_counts {
 	size_t by_version[6];	/* compile units per DWARF version (index 2..5) */
 };
 
-/* Print "ELF<TAB>PATH" for every .c compile unit of @df. */
-static int print_units(struct dwarf_file *df, struct unit_counts *counts)
+/* Print "ELF<TAB>PATH" for every .c compile unit of @path. */
+static int print_units(const char *path, struct unit_counts *counts)
 {
-	Dwarf_CU *cu = NULL, *next;
-	Dwarf_Die cudie, subdie;
-	Dwarf_Half version;
-	uint8_t unit_type;
-	int ret;
+	struct debuginfo_unit unit;
+	struct debuginfo *di;
+	int ret = debuginfo_open(path, &di);
 
-	while ((ret = dwarf_get_units(df->dwarf, cu, &next, &version, &unit_type,
-				      &cudie, &subdie)) == 0) {
-		Dwarf_Attribute attr;
-		const char *name, *comp_dir;
-
-		cu = next;
-		if (unit_type != DW_UT_compile || dwarf_tag(&cudie) != DW_TAG_compile_unit)
+	if (ret)
+		return ret < 0 ? -1 : error_obj(path, "cannot read DWARF: no .debug_info");
+	for_each_unit(di, &unit, ret) {
+		if (!unit.is_compile)
 			continue;
-		if (version < ARRAY_SIZE(counts->by_version))
-			counts->by_version[version]++;
-		name = dwarf_diename(&cudie);
-		comp_dir = dwarf_formstring(dwarf_attr(&cudie, DW_AT_comp_dir, &attr));
-		if (!name || !is_unit_source(name)) {
+		if (unit.version < ARRAY_SIZE(counts->by_version))
+			counts->by_version[unit.version]++;
+		if (!unit.name || !is_unit_source(unit.name)) {
 			counts->skipped++;
 			continue;
 		}
-		printf("%s\t%s\n", df->path, unit_tree_path(name, comp_dir));
+		printf("%s\t%s\n", path, unit_tree_path(unit.name, unit.comp_dir));
 		counts->printed++;
 	}
 	if (ret < 0)
-		return error_obj(df->path, "bad DWARF: %s", dwarf_errmsg(-1));
+		return -1;
 	if (!counts->printed && !counts->skipped)
-		return error_obj(df->path, "no DWARF compile units");
+		return error_obj(path, "no DWARF compile units");
 	return 0;
 }
 
@@ -296,21 +202,18 @@ static int cmd_units(int nr_files, char **files, bool verbose)
 {
 	int err = 0;
 
-	elf_version(EV_CURRENT);
 	for (int i = 0; i < nr_files && !err; i++) {
 		struct unit_counts counts = { 0 };
-		struct dwarf_file df;
 		double start = now_seconds();
 
-		err = open_dwarf_file(&df, files[i]);
-		err = err ?: print_units(&df, &counts);
-		close_dwarf_file(&df);
+		err = print_units(files[i], &counts);
 		if (!err && verbose)
 			fprintf(stderr, TOOL ": %s: %zu .c units, %zu other units "
 				"(DWARF 4: %zu, DWARF 5: %zu), %.2f s\n", files[i],
 				counts.printed, counts.skipped, counts.by_version[4],
 				counts.by_version[5], now_seconds() - start);
 	}
+	debuginfo_forget();
 	return err;
 }
 
@@ -1185,33 +1088,20 @@ static int parse_options(int argc, char **argv, struct includers_run *run,
 {
 	static const struct option opts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
+		CMDLINE_COMMON_OPTIONS,
 		{ 0 }
 	};
+	struct cmdline cl = { TOOL, usage, allow_units ? "hu:v" : "hv", opts, false };
 	int c, nr_verbose = 0;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hu:v", opts, NULL)) != -1) {
-		switch (c) {
-		case 'u':
-			if (!allow_units)
-				return error_obj(argv[0], "unknown option -u (try --help)");
+	while ((c = cmdline_next(&cl, argc, argv)) >= 0) {
+		if (c == 'u')
 			run->units_path = optarg;
-			break;
-		case 'v':
+		else
 			nr_verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			if (optopt)
-				return error_obj(argv[0], "bad option -%c (try --help)", optopt);
-			return error_obj(argv[0], "bad option %s (try --help)",
-					 argv[optind - 1]);
-		}
 	}
+	if (c != CMDLINE_END)
+		return c == CMDLINE_EXIT ? 1 : -1;
 	run->verbose = nr_verbose > 0;
 	log_set_debug(nr_verbose > 1);
 	return 0;

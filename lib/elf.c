@@ -3,16 +3,14 @@
  * lib/elf.c - read, validate, index, build and write x86-64 relocatable
  * ELF objects.
  *
- * Reading maps the file privately (or reads it when it cannot be mapped)
- * and checks the raw ELF header and section header table before libelf
- * (elf_memory) parses the headers; every index, offset, size and link is
- * then checked before the model is built, so that nothing after
+ * Reading maps the file privately with lib/image, which checks the raw
+ * ELF header and section header table; every index, offset, size and link
+ * is then checked before the model is built, so that nothing after
  * obj_open_read() has to.  The contents of a section stay in the mapping
  * when they are as aligned as malloc() would have them (copied otherwise,
  * and before one grows): memory touched for the first time costs a run
  * more than its instructions on virtual machines.  The model owns copies
- * of the names; the libelf handle is released before obj_open_read()
- * returns.
+ * of the names.
  *
  * Writing never changes the model: new section and symbol indexes live in
  * the writer's maps, so an object can be written more than once.
@@ -26,12 +24,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arch.h"
 #include "hash.h"
+#include "image.h"
 #include "log.h"
 #include "strpool.h"
 
@@ -133,7 +130,6 @@ static struct obj *obj_alloc(const char *path)
 		error_sys(path, "cannot allocate the object");
 		return NULL;
 	}
-	elf->fd = -1;
 	elf->path = path;
 	elf->strings = strpool_new();
 	if (!elf->strings) {
@@ -155,10 +151,6 @@ void obj_close(struct obj *elf)
 {
 	if (!elf)
 		return;
-	if (elf->elf)
-		elf_end(elf->elf);
-	if (elf->fd >= 0)
-		close(elf->fd);
 	for (size_t i = 0; elf->sections && i < elf->nr_sections; i++) {
 		struct obj_section *sec = elf->sections[i];
 
@@ -171,8 +163,7 @@ void obj_close(struct obj *elf)
 		free(sec->syms_end);
 		free(sec->reloc_order);
 	}
-	if (elf->image)
-		munmap(elf->image, elf->image_size);
+	image_close(elf->image);
 	free(elf->sections);
 	free(elf->symbols);
 	htab_free(&elf->sec_name_htab);
@@ -476,84 +467,19 @@ static void link_cold_part(struct obj *elf, struct obj_symbol *cold, const size_
 }
 
 /* ------------------------------------------------------------------ */
-/* Reading: raw checks before libelf                                   */
+/* Reading: sections                                                   */
 /* ------------------------------------------------------------------ */
 
 /* What the reader carries between its steps. */
 struct reader {
 	struct obj *elf;		/* the model being built */
 	const char *path;		/* for messages */
-	unsigned char *image;		/* the whole file */
-	size_t size;			/* bytes in image */
-	bool image_mapped;		/* image is a private mapping, else malloc'd */
+	struct image *image;		/* the file, mapped and its headers checked */
 	size_t shnum;			/* sections, extended numbering resolved */
-	size_t shstrndx;		/* section name table index, resolved */
-	Elf_Scn **scns;			/* libelf section by index */
 	const char *strtab;		/* copy of the symbol string table */
 	size_t strtab_size;		/* its size */
 	size_t *scope;			/* per symbol: index of its FILE group */
 };
-
-static int read_image(struct reader *r)
-{
-	struct stat st;
-	size_t done = 0;
-
-	r->elf->fd = open(r->path, O_RDONLY | O_CLOEXEC);
-	if (r->elf->fd < 0)
-		return error_sys(r->path, "cannot open");
-	if (fstat(r->elf->fd, &st))
-		return error_sys(r->path, "cannot stat");
-	if (!S_ISREG(st.st_mode))
-		return error_obj(r->path, "not a regular file");
-	if (st.st_size == 0)
-		return error_obj(r->path, "empty file");
-	r->size = (size_t)st.st_size;
-	if ((uint64_t)st.st_size < SIZE_MAX / 2) {
-		void *map = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, r->elf->fd, 0);
-
-		if (map != MAP_FAILED) {
-			r->image = map;
-			r->image_mapped = true;
-			close(r->elf->fd);
-			r->elf->fd = -1;
-			return 0;
-		}
-	}
-	r->image = malloc(r->size);
-	if (!r->image)
-		return error_sys(r->path, "cannot allocate %zu bytes", r->size);
-	while (done < r->size) {
-		ssize_t n = read(r->elf->fd, r->image + done, r->size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return error_sys(r->path, "cannot read");
-		if (n == 0)
-			return error_obj(r->path, "file shrank while reading");
-		done += (size_t)n;
-	}
-	close(r->elf->fd);
-	r->elf->fd = -1;
-	return 0;
-}
-
-static const char *machine_name(unsigned int machine)
-{
-	switch (machine) {
-	case EM_386:		return "i386";
-	case EM_AARCH64:	return "aarch64";
-	case EM_ARM:		return "arm";
-	case EM_PPC:		return "ppc";
-	case EM_PPC64:		return "ppc64";
-	case EM_S390:		return "s390";
-	case EM_RISCV:		return "riscv";
-	case EM_MIPS:		return "mips";
-	case EM_SPARCV9:	return "sparc64";
-	default:		return NULL;
-	}
-}
 
 static const char *type_name(unsigned int type)
 {
@@ -566,102 +492,17 @@ static const char *type_name(unsigned int type)
 	}
 }
 
-/* e_ident, machine, class and type, from the raw bytes. */
-static int check_ident(struct reader *r)
+/* Map the file; lib/image checks the header and where every section lies. */
+static int open_image(struct reader *r)
 {
-	const unsigned char *p = r->image;
-	Elf64_Ehdr eh;
-	unsigned int machine;
-
-	if (r->size < EI_NIDENT || memcmp(p, ELFMAG, SELFMAG))
-		return error_obj(r->path, "not an ELF file");
-	if (p[EI_DATA] != ELFDATA2LSB)
-		return error_obj(r->path, "not a little-endian ELF object");
-	if (r->size < 20)
-		return error_obj(r->path, "truncated ELF header");
-	machine = p[18] | (unsigned int)p[19] << 8;
-	if (machine != EM_X86_64) {
-		const char *name = machine_name(machine);
-
-		if (name)
-			return error_obj(r->path, "wrong architecture: %s, expected x86-64", name);
-		return error_obj(r->path, "wrong architecture: e_machine %u, expected x86-64",
-				 machine);
-	}
-	if (p[EI_CLASS] != ELFCLASS64)
-		return error_obj(r->path, "not a 64-bit ELF object (EI_CLASS %u)", p[EI_CLASS]);
-	if (r->size < sizeof(eh))
-		return error_obj(r->path, "truncated ELF header");
-	memcpy(&eh, p, sizeof(eh));
-	if (eh.e_type != ET_REL)
-		return error_obj(r->path, "not a relocatable object: %s", type_name(eh.e_type));
-	return 0;
-}
-
-static void raw_shdr(const struct reader *r, const Elf64_Ehdr *eh, size_t i, Elf64_Shdr *sh)
-{
-	memcpy(sh, r->image + eh->e_shoff + i * SHDR_SIZE, sizeof(*sh));
-}
-
-/* The section header table and every section's contents lie in the file. */
-static int check_section_table(struct reader *r)
-{
-	Elf64_Ehdr eh;
-	Elf64_Shdr sh0, sh;
-
-	memcpy(&eh, r->image, sizeof(eh));
-	if (eh.e_shoff == 0)
-		return error_obj(r->path, "no section header table");
-	if (eh.e_shentsize != SHDR_SIZE)
-		return error_obj(r->path, "bad section header size %u", eh.e_shentsize);
-	if (!fits(eh.e_shoff, SHDR_SIZE, r->size))
-		return error_obj(r->path, "truncated: section header table outside the file");
-	raw_shdr(r, &eh, 0, &sh0);
-	r->shnum = eh.e_shnum ? eh.e_shnum : sh0.sh_size;
-	if (r->shnum < 2)
-		return error_obj(r->path, "no sections");
-	if (r->shnum > (r->size - eh.e_shoff) / SHDR_SIZE)
-		return error_obj(r->path, "truncated: section header table outside the file");
-	r->shstrndx = eh.e_shstrndx == SHN_XINDEX ? sh0.sh_link : eh.e_shstrndx;
-	if (r->shstrndx == 0 || r->shstrndx >= r->shnum)
-		return error_obj(r->path, "section name table index %zu out of range", r->shstrndx);
-	for (size_t i = 1; i < r->shnum; i++) {
-		raw_shdr(r, &eh, i, &sh);
-		if (sh.sh_type == SHT_NOBITS)
-			continue;
-		if (!fits(sh.sh_offset, sh.sh_size, r->size))
-			return error_obj(r->path, "truncated: section %zu contents outside the file", i);
-	}
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Reading: sections                                                   */
-/* ------------------------------------------------------------------ */
-
-static int open_libelf(struct reader *r)
-{
-	struct obj *elf = r->elf;
-	size_t n;
-
-	elf_version(EV_CURRENT);
-	elf->elf = elf_memory((char *)r->image, r->size);
-	if (!elf->elf)
-		return error_elf(r->path, "cannot read ELF");
-	if (elf_kind(elf->elf) != ELF_K_ELF)
-		return error_obj(r->path, "not an ELF file");
-	if (!gelf_getehdr(elf->elf, &elf->ehdr))
-		return error_elf(r->path, "cannot read the ELF header");
-	if (elf_getshdrnum(elf->elf, &n) || n != r->shnum)
-		return error_elf(r->path, "cannot read the section header table");
-	r->scns = calloc(r->shnum, sizeof(*r->scns));
-	if (!r->scns)
-		return error_sys(r->path, "cannot allocate");
-	for (size_t i = 1; i < r->shnum; i++) {
-		r->scns[i] = elf_getscn(elf->elf, i);
-		if (!r->scns[i])
-			return error_elf(r->path, "cannot read section %zu", i);
-	}
+	r->image = r->elf->image = image_open(r->path);
+	if (!r->image)
+		return -1;
+	r->elf->ehdr = *r->image->ehdr;
+	r->shnum = r->image->nr_sections;
+	if (r->elf->ehdr.e_type != ET_REL)
+		return error_obj(r->path, "not a relocatable object: %s",
+				 type_name(r->elf->ehdr.e_type));
 	return 0;
 }
 
@@ -675,8 +516,8 @@ static int read_section_contents(struct reader *r, struct obj_section *sec)
 {
 	if (sec->sh.sh_type == SHT_NOBITS || sec->sh.sh_size == 0)
 		return 0;
-	if (r->image_mapped && sec->sh.sh_offset % alignof(max_align_t) == 0) {
-		sec->buf = r->image + sec->sh.sh_offset;
+	if (sec->sh.sh_offset % alignof(max_align_t) == 0) {
+		sec->buf = (unsigned char *)r->image->map + sec->sh.sh_offset;
 		sec->buf_in_image = true;
 		sec->size = sec->sh.sh_size;
 		return 0;
@@ -685,7 +526,7 @@ static int read_section_contents(struct reader *r, struct obj_section *sec)
 	if (!sec->buf)
 		return error_sys(r->path, "cannot allocate %llu bytes",
 				 (unsigned long long)sec->sh.sh_size);
-	memcpy(sec->buf, r->image + sec->sh.sh_offset, sec->sh.sh_size);
+	memcpy(sec->buf, r->image->map + sec->sh.sh_offset, sec->sh.sh_size);
 	sec->size = sec->sh.sh_size;
 	sec->buf_alloc = sec->size;
 	return 0;
@@ -733,10 +574,10 @@ static int read_sections(struct reader *r)
 
 		if (!sec)
 			return error_sys(r->path, "cannot allocate");
-		if (i && !gelf_getshdr(r->scns[i], &sec->sh))
-			return error_elf(r->path, "cannot read section header %zu", i);
+		if (i)
+			sec->sh = r->image->shdrs[i];
 	}
-	shstrtab = elf->sections[r->shstrndx];
+	shstrtab = elf->sections[r->image->shstrndx];
 	elf->shstrtab = shstrtab;
 	shstrtab->name = ".shstrtab";
 	if (read_section_contents(r, shstrtab) ||
@@ -1094,10 +935,7 @@ struct obj *obj_open_read(const char *path)
 	if (!r.elf)
 		return NULL;
 	r.path = r.elf->path;
-	err = read_image(&r);
-	err = err ?: check_ident(&r);
-	err = err ?: check_section_table(&r);
-	err = err ?: open_libelf(&r);
+	err = open_image(&r);
 	err = err ?: read_sections(&r);
 	err = err ?: find_symbol_table(&r);
 	err = err ?: read_symbols(&r);
@@ -1105,17 +943,6 @@ struct obj *obj_open_read(const char *path)
 	err = err ?: check_groups(&r);
 	err = err ?: build_indexes(&r);
 
-	if (r.elf->elf)
-		elf_end(r.elf->elf);
-	r.elf->elf = NULL;
-	if (r.image_mapped) {
-		/* Section contents point into it: it lives as long as the model. */
-		r.elf->image = r.image;
-		r.elf->image_size = r.size;
-	} else {
-		free(r.image);
-	}
-	free(r.scns);
 	free(r.scope);
 	if (err) {
 		obj_close(r.elf);

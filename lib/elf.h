@@ -29,6 +29,7 @@ struct obj;
 struct obj_section;
 struct obj_symbol;
 struct obj_strpool;
+struct image;
 
 /* Result of correlating an entity with its twin in the other object. */
 enum obj_status {
@@ -123,10 +124,8 @@ struct obj_symbol {
 /* A whole object. */
 struct obj {
 	const char *path;		/* file name, for messages */
-	int fd;				/* open descriptor while reading, else -1 */
-	void *image;			/* the file, privately mapped, if sections use it */
-	size_t image_size;		/* its size */
-	Elf *elf;			/* libelf handle while reading, else NULL */
+	struct image *image;		/* the file read (lib/image.h), mapped
+					   privately: sections point into it */
 	GElf_Ehdr ehdr;			/* ELF header */
 	struct obj_section **sections;	/* by ELF index; [0] is the null section */
 	size_t nr_sections;		/* entries in sections[] */

@@ -31,8 +31,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +39,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "image.h"
 #include "log.h"
 #include "strpool.h"
 
@@ -52,11 +51,7 @@ struct parent_source {
 	const char *text;		/* readelf text: the whole file (mapped or read) */
 	size_t text_len;		/* its length */
 	bool text_mapped;		/* text is a mapping of the file, else malloc'd */
-	Elf *elf;			/* ELF: the file, mapped by libelf */
-	int fd;				/* its descriptor (kept for libelf), else -1 */
-	Elf_Data *symdata;		/* ELF: .symtab */
-	const char *strtab;		/* ELF: its string table (NUL-terminated) */
-	bool is_elf64;			/* symdata holds native Elf64_Sym */
+	struct image *image;		/* ELF: the file, mapped */
 	struct obj_strpool *pool;	/* names copied out of the text, looked-up entries */
 	char *line;			/* text: copy of the header, or of a last line
 					 * that no newline ends */
@@ -351,170 +346,59 @@ static int scan_add(struct scan *sc, struct parent_sym *s, const char *name, siz
 /* ------------------------------------------------------------------ */
 /* Reading an ELF .symtab                                              */
 
-/* Find the SHT_SYMTAB section (there is at most one). */
-static Elf_Scn *find_symtab_section(Elf *elf, GElf_Shdr *sh)
-{
-	Elf_Scn *scn = NULL;
-
-	while ((scn = elf_nextscn(elf, scn))) {
-		if (gelf_getshdr(scn, sh) && sh->sh_type == SHT_SYMTAB)
-			return scn;
-	}
-	return NULL;
-}
-
-/* The string table @symsh links to, checked and NUL-terminated. */
-static Elf_Data *get_linked_strtab(struct parent_symtab *st, Elf *elf,
-				   const GElf_Shdr *symsh)
-{
-	GElf_Shdr strsh;
-	Elf_Scn *strscn;
-	Elf_Data *data;
-	size_t shnum;
-
-	if (elf_getshdrnum(elf, &shnum)) {
-		error_elf(st->path, "cannot count sections");
-		return NULL;
-	}
-	if (symsh->sh_link == 0 || symsh->sh_link >= shnum) {
-		error_obj(st->path, ".symtab links to bad section index %u", symsh->sh_link);
-		return NULL;
-	}
-	strscn = elf_getscn(elf, symsh->sh_link);
-	if (!strscn || !gelf_getshdr(strscn, &strsh)) {
-		error_elf(st->path, "cannot read the .symtab string table header");
-		return NULL;
-	}
-	if (strsh.sh_type != SHT_STRTAB) {
-		error_obj(st->path, ".symtab links to section %u which is not a string table",
-			  symsh->sh_link);
-		return NULL;
-	}
-	data = elf_getdata(strscn, NULL);
-	if (!data) {
-		error_elf(st->path, "cannot read the .symtab string table");
-		return NULL;
-	}
-	if (!data->d_size || !data->d_buf ||
-	    ((const char *)data->d_buf)[data->d_size - 1] != '\0') {
-		error_obj(st->path, "the .symtab string table is empty or not NUL-terminated");
-		return NULL;
-	}
-	return data;
-}
-
 /* Is @shndx, as stored in a symbol, a valid section reference? */
 static bool is_valid_shndx(unsigned int shndx, size_t shnum)
 {
 	return shndx < shnum || shndx >= SHN_LORESERVE;
 }
 
-/* Symbol @i of .symtab: read in place for ELF64 (libelf gives native structs). */
-static bool get_sym(const struct parent_source *src, size_t i, GElf_Sym *sym)
-{
-	if (src->is_elf64) {
-		const Elf64_Sym *e = (const Elf64_Sym *)src->symdata->d_buf + i;
-
-		sym->st_name = e->st_name;
-		sym->st_info = e->st_info;
-		sym->st_other = e->st_other;
-		sym->st_shndx = e->st_shndx;
-		sym->st_value = e->st_value;
-		sym->st_size = e->st_size;
-		return true;
-	}
-	return gelf_getsym(src->symdata, (int)i, sym) != NULL;
-}
-
 /* The parent_sym of the (already checked) ELF symbol @sym. */
-static void parent_sym_from_gelf(const struct parent_source *src, const GElf_Sym *sym,
-		      struct parent_sym *s)
+static void parent_sym_from_elf(const struct image *im, const Elf64_Sym *sym,
+				struct parent_sym *s)
 {
 	memset(s, 0, sizeof(*s));
 	/* As in the readelf reader: section symbols are nameless. */
-	s->name = GELF_ST_TYPE(sym->st_info) == STT_SECTION ? "" : src->strtab + sym->st_name;
+	s->name = ELF64_ST_TYPE(sym->st_info) == STT_SECTION ? "" : im->strtab + sym->st_name;
 	s->value = sym->st_value;
 	s->size = sym->st_size;
-	s->bind = GELF_ST_BIND(sym->st_info);
-	s->type = GELF_ST_TYPE(sym->st_info);
+	s->bind = ELF64_ST_BIND(sym->st_info);
+	s->type = ELF64_ST_TYPE(sym->st_info);
 	s->defined = sym->st_shndx != SHN_UNDEF;
 }
 
-static int read_elf_syms(struct scan *sc, Elf *elf)
+/* Read the .symtab of the ELF file @path; src->image keeps it mapped (the names). */
+static int load_elf(struct scan *sc, const char *path)
 {
 	struct parent_symtab *st = sc->st;
-	struct parent_source *src = st->src;
-	GElf_Shdr symsh;
-	Elf_Data *strdata;
-	size_t shnum, entsize, nr, i;
+	struct image *im = st->src->image = image_open(path);
+	const Elf64_Sym *sym;
 	struct parent_sym s;
-	Elf_Scn *symscn;
-	GElf_Sym sym;
+	uint16_t type;
 
-	symscn = find_symtab_section(elf, &symsh);
-	if (!symscn)
-		return error_obj(st->path, "no .symtab (is the file stripped?)");
-	entsize = gelf_fsize(elf, ELF_T_SYM, 1, EV_CURRENT);
-	if (!entsize || symsh.sh_entsize != entsize || symsh.sh_size % entsize)
-		return error_obj(st->path, ".symtab has bad entry size %llu or size %llu",
-				 (unsigned long long)symsh.sh_entsize,
-				 (unsigned long long)symsh.sh_size);
-	strdata = get_linked_strtab(st, elf, &symsh);
-	if (!strdata)
+	if (!im)
 		return -1;
-	src->symdata = elf_getdata(symscn, NULL);
-	if (!src->symdata)
-		return error_elf(st->path, "cannot read .symtab");
-	if (elf_getshdrnum(elf, &shnum))
-		return error_elf(st->path, "cannot count sections");
-
-	nr = src->symdata->d_size / entsize;
-	/* The names stay in the string table: src->elf stays open (mapped). */
-	src->strtab = strdata->d_buf;
-	src->is_elf64 = gelf_getclass(elf) == ELFCLASS64 && src->symdata->d_type == ELF_T_SYM &&
-			src->symdata->d_size == nr * sizeof(Elf64_Sym) &&
-			(uintptr_t)src->symdata->d_buf % _Alignof(Elf64_Sym) == 0;
-	if (nr >= UINT32_MAX)	/* more than the index can number */
+	type = im->ehdr->e_type;
+	if (type != ET_REL && type != ET_EXEC && type != ET_DYN)
+		return error_obj(st->path, "unexpected ELF type %u", type);
+	if (image_symbols(im))
+		return -1;
+	if (im->nr_syms >= UINT32_MAX)	/* more than the index can number */
 		sc->keep_all = true;
-	if (!sc->keep_all && index_init(sc, nr, false))
+	if (!sc->keep_all && index_init(sc, im->nr_syms, false))
 		return -1;
-
-	for (i = 0; i < nr; i++) {
-		if (!get_sym(src, i, &sym))
-			return error_elf(st->path, "cannot read symbol %zu", i);
-		if (sym.st_name >= strdata->d_size)
+	for (size_t i = 0; i < im->nr_syms; i++) {
+		sym = &im->syms[i];
+		if (!image_symbol_name(im, sym))
 			return error_obj(st->path, "symbol %zu: name offset %u is out of the string table",
-					 i, sym.st_name);
-		if (!is_valid_shndx(sym.st_shndx, shnum))
+					 i, sym->st_name);
+		if (!is_valid_shndx(sym->st_shndx, im->nr_sections))
 			return error_obj(st->path, "symbol %zu: bad section index %u",
-					 i, sym.st_shndx);
-		parent_sym_from_gelf(src, &sym, &s);
+					 i, sym->st_shndx);
+		parent_sym_from_elf(im, sym, &s);
 		if (scan_add(sc, &s, s.name, strlen(s.name), SIZE_MAX))
 			return -1;
 	}
 	return 0;
-}
-
-/* Read the .symtab of the ELF file @fd; src->elf keeps it mapped (the names). */
-static int load_elf(struct scan *sc, int fd)
-{
-	struct parent_symtab *st = sc->st;
-	GElf_Ehdr eh;
-	Elf *elf;
-
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return error_elf(st->path, "libelf is out of date");
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf)
-		return error_elf(st->path, "cannot open as ELF");
-	st->src->elf = elf;
-	if (elf_kind(elf) != ELF_K_ELF)
-		return error_obj(st->path, "not an ELF file");
-	if (!gelf_getehdr(elf, &eh))
-		return error_elf(st->path, "cannot read the ELF header");
-	if (eh.e_type != ET_REL && eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
-		return error_obj(st->path, "unexpected ELF type %u", eh.e_type);
-	return read_elf_syms(sc, elf);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1124,13 +1008,6 @@ static int index_whole_table(struct parent_symtab *st)
 /* ------------------------------------------------------------------ */
 /* Opening and freeing                                                 */
 
-static bool is_elf_file(int fd)
-{
-	unsigned char magic[SELFMAG];
-
-	return pread(fd, magic, SELFMAG, 0) == SELFMAG && !memcmp(magic, ELFMAG, SELFMAG);
-}
-
 static struct parent_symtab *symtab_read(const char *path, bool is_module, bool keep_all)
 {
 	struct scan sc = { .keep_all = keep_all };
@@ -1145,19 +1022,17 @@ static struct parent_symtab *symtab_read(const char *path, bool is_module, bool 
 		return NULL;
 	}
 	st->is_module = is_module;
-	st->src->fd = -1;
 	sc.st = st;
 	if (add_file_group(&sc, "", 0))	/* files[0]: "no file" */
 		goto fail;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		error_sys(path, "cannot open");
-		goto fail;
-	}
-	if (is_elf_file(fd)) {
-		st->src->fd = fd;	/* kept with src->elf: the names are in its mapping */
-		ret = load_elf(&sc, fd);
+	if (image_is_elf(path)) {
+		ret = load_elf(&sc, path);
 	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			error_sys(path, "cannot open");
+			goto fail;
+		}
 		ret = load_text(&sc, fd);
 		close(fd);
 	}
@@ -1199,10 +1074,7 @@ void parent_symtab_free(struct parent_symtab *st)
 	free(st->syms);
 	if (src) {
 		unmap_text(src->text, src->text_len, src->text_mapped);
-		if (src->elf)
-			elf_end(src->elf);
-		if (src->fd >= 0)
-			close(src->fd);
+		image_close(src->image);
 		strpool_free(src->pool);
 		free(src->line);
 		free(src->heads);
@@ -1272,8 +1144,8 @@ static int text_entry_at(const struct parent_symtab *st, size_t off, struct inde
 static int walk_next(struct name_walk *w, struct index_hit *hit)
 {
 	const struct parent_source *src = w->st->src;
+	const struct image *im = src->image;
 	size_t i;
-	GElf_Sym sym;
 
 	while (w->next) {
 		i = w->next - 1;
@@ -1285,9 +1157,9 @@ static int walk_next(struct name_walk *w, struct index_hit *hit)
 				return -1;
 			hit->sym.name = w->name;	/* not the line copy, which changes */
 		} else {
-			if (!get_sym(src, i, &sym) || strcmp(src->strtab + sym.st_name, w->name))
+			if (strcmp(im->strtab + im->syms[i].st_name, w->name))
 				continue;
-			parent_sym_from_gelf(src, &sym, &hit->sym);	/* the name in the mapping */
+			parent_sym_from_elf(im, &im->syms[i], &hit->sym);	/* name in the mapping */
 			hit->index = i;
 		}
 		return 1;

@@ -316,7 +316,7 @@ bad()
 }
 bad bad-missing "cannot open" no-such.c ip.c
 bad bad-args "need ORIG and PATCHED" ip.c
-bad bad-option "bad option" -x ip.c ip.c
+bad bad-option "unknown option -x" -x ip.c ip.c
 printf 'int a;\0\n' >nul.c
 bad bad-nul "NUL bytes" nul.c ip.c
 

@@ -247,7 +247,7 @@ refuse bad-file-outside "/etc/passwd: not a file of" includers "$tree" /etc/pass
 refuse bad-units-list "missing.txt: cannot open" \
 	includers -u missing.txt "$tree" include/linux/b.h
 refuse bad-includers-no-file "need a TREE and a FILE" includers "$tree"
-refuse bad-option "bad option -x" includers -x "$tree" include/linux/b.h
+refuse bad-option "unknown option -x" includers -x "$tree" include/linux/b.h
 refuse bad-units-not-elf "text.o: not an ELF file" units text.o
 refuse bad-units-missing "missing.o: cannot open" units missing.o
 refuse bad-units-no-dwarf "nodebug.o: cannot read DWARF" units nodebug.o

@@ -21,7 +21,6 @@
  *
  * Usage: test-symtab-index [ROOT]   (PASS:/FAIL: lines; exit 1 on failure)
  */
-#include <gelf.h>
 #include <glob.h>
 #include <libgen.h>
 #include <search.h>

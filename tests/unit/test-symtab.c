@@ -11,7 +11,6 @@
  * Usage: test-symtab [DATA_DIR]   (prints PASS:/FAIL: lines; exit 1 on failure)
  */
 #include <fcntl.h>
-#include <gelf.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include "dwarf.h"
+#include "image.h"
 #include "log.h"
 #include "symtab.h"
 
@@ -343,9 +343,7 @@ static void test_fixed_text(void)
 static void test_load_errors(void)
 {
 	char bad[4096];
-	GElf_Shdr sh;
-	Elf_Scn *scn = NULL;
-	Elf *elf;
+	struct image *im;
 	int fd;
 	uint32_t name = 0x7fffffff;
 	uint16_t shndx = 0x7000;
@@ -372,14 +370,11 @@ static void test_load_errors(void)
 	snprintf(bad, sizeof(bad), "%s", tmp_path("corrupt.so"));
 	if (run("cp %s %s", tmp_path("combined.so"), bad))
 		return;
-	elf_version(EV_CURRENT);
+	im = image_open(bad);
+	if (im && !image_symbols(im))
+		symoff = (off_t)((const unsigned char *)(im->syms + 2) - im->map);
+	image_close(im);
 	fd = open(bad, O_RDWR);
-	elf = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
-	while (elf && (scn = elf_nextscn(elf, scn))) {
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
-			symoff = (off_t)(sh.sh_offset + 2 * sh.sh_entsize);
-	}
-	elf_end(elf);
 	check("errors: found .symtab to corrupt", symoff > 0);
 	if (symoff <= 0 || pwrite(fd, &name, 4, symoff) != 4) {
 		close(fd);
@@ -438,18 +433,18 @@ static void test_dwarf(void)
 	size_t size = 0;
 	int ret;
 
-	ret = dwarf_struct_size(tmp_path("b-g.o"), "thing", &size);
+	ret = debuginfo_struct_size(tmp_path("b-g.o"), "thing", &size);
 	check("dwarf: struct thing in a -g object", ret == 0 && size == 16);
 	size = 0;
-	ret = dwarf_struct_size(tmp_path("combined-g.so"), "thing", &size);
+	ret = debuginfo_struct_size(tmp_path("combined-g.so"), "thing", &size);
 	check("dwarf: struct thing in a linked .so", ret == 0 && size == 16);
-	check("dwarf: missing struct", dwarf_struct_size(tmp_path("b-g.o"), "nosuch", &size) == 1);
-	check("dwarf: declaration only", dwarf_struct_size(tmp_path("b-g.o"), "opaque", &size) == 1);
-	check("dwarf: no DWARF", dwarf_struct_size(tmp_path("b.o"), "thing", &size) == 1 &&
+	check("dwarf: missing struct", debuginfo_struct_size(tmp_path("b-g.o"), "nosuch", &size) == 1);
+	check("dwarf: declaration only", debuginfo_struct_size(tmp_path("b-g.o"), "opaque", &size) == 1);
+	check("dwarf: no DWARF", debuginfo_struct_size(tmp_path("b.o"), "thing", &size) == 1 &&
 	      !error_pending());
-	check_error("dwarf: not ELF", dwarf_struct_size(data_path("Module.symvers"), "thing",
+	check_error("dwarf: not ELF", debuginfo_struct_size(data_path("Module.symvers"), "thing",
 							&size) == -1, "ELF");
-	check_error("dwarf: missing file", dwarf_struct_size(tmp_path("nosuch"), "thing",
+	check_error("dwarf: missing file", debuginfo_struct_size(tmp_path("nosuch"), "thing",
 							     &size) == -1, "cannot open");
 }
 
