@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# distro.sh - distro mode of kpatch-build (sourced by kpatch-build).
+# distro.sh - distro mode of kpatch-build (sourced by it): its own stages
+# and its hooks into the pipeline (see the top of kpatch-build).
 #
 # The target is a Debian kernel named by its ABI (6.1.0-56-amd64): the
 # running one (uname -r) or -a ABI.  Everything comes from Debian's archive
@@ -611,7 +612,6 @@ distro_find_units()
 # ----------------------------------------------------------------------
 # Stages: build original objects, build patched objects
 # ----------------------------------------------------------------------
-
 
 # An object of the prepared tree that an earlier run built is the original:
 # the tree is private and restored after every run (and before the next one
