@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# distro.sh - distro mode of kpatch-build (sourced by kpatch-build).
+# distro.sh - distro mode of kpatch-build (sourced by it): its own stages
+# and its hooks into the pipeline (see the top of kpatch-build).
 #
 # The target is a Debian kernel named by its ABI (6.1.0-56-amd64): the
 # running one (uname -r) or -a ABI.  Everything comes from Debian's archive
@@ -274,28 +275,16 @@ distro_fetch()
 	symvers=$dc/headers/Module.symvers
 	check_config_options
 	check_distro_files
+	# every kernel build (make_copy) and the patch module's
+	make_extra=(KERNELRELEASE="$abi")
+	module_make_args=(CC="$distro_cc")
+	export KPATCH_REAL_CC=$distro_cc
 	stage_note="$abi, Debian $kver"
 }
 
 # ----------------------------------------------------------------------
 # Stage: prepare tree
 # ----------------------------------------------------------------------
-
-# dmake TARGET... [VAR=value...]: make in the prepared tree, through the
-# compiler wrapper, with the same command line every time.
-dmake()
-{
-	local args=() envs=() a
-
-	for a in "$@"; do
-		case $a in
-		KPATCH_*=*) envs+=("$a") ;;
-		*) args+=("$a") ;;
-		esac
-	done
-	run env KPATCH_REAL_CC="$distro_cc" "${envs[@]}" make -C "$copy" -j"$opt_jobs" \
-		CC="$kpatch_cc" KERNELRELEASE="$abi" KCFLAGS="$KCFLAGS_DIFF" "${args[@]}"
-}
 
 # The CONFIG_ lines of a config, sorted.
 config_lines()
@@ -307,10 +296,8 @@ distro_prepare()
 {
 	local tmp diffs
 
-	cache_dir=$dc/tree-$source_key
-	copy=$cache_dir/linux
-	state=$cache_dir/state
-	tree=$copy
+	use_private_copy "$dc/tree-$source_key"
+	kdir=$copy
 	if [ -e "$state/dirty" ]; then
 		msg "the prepared tree was left patched by an earlier run"
 		restore_copy || exit $E_RESTORE
@@ -336,14 +323,14 @@ distro_prepare()
 	cp "$config" "$copy/.config" && cp "$symvers" "$copy/Module.symvers" ||
 		fail $E_BUILD "cannot copy the config to $copy"
 	msg "preparing $copy (olddefconfig, modules_prepare)"
-	dmake olddefconfig || { show_log_tail 20; fail $E_BUILD "make olddefconfig fails in $copy"; }
+	make_copy olddefconfig || { show_log_tail 20; fail $E_BUILD "make olddefconfig fails in $copy"; }
 	diffs=$(diff <(config_lines "$config") <(config_lines "$copy/.config") | grep '^[<>]' | head -n 6)
 	if [ -n "$diffs" ]; then
 		[ -n "$opt_source" ] ||
 			fail $E_BUILD "the config of $abi does not stay as it is in $copy: $(tr '\n' ' ' <<<"$diffs")"
 		warn "the config of $abi changes in this source: $(tr '\n' ' ' <<<"$diffs")"
 	fi
-	dmake modules_prepare || { show_log_tail 30; fail $E_BUILD "make modules_prepare fails in $copy"; }
+	make_copy modules_prepare || { show_log_tail 30; fail $E_BUILD "make modules_prepare fails in $copy"; }
 	install_macros_header
 	touch "$cache_dir/prepared"
 	stage_note="Linux $source_version"
@@ -353,18 +340,16 @@ distro_prepare()
 # Stage: find units
 # ----------------------------------------------------------------------
 
-# The source files of vmlinux's compile units, cached.
-vmlinux_units()
+# The source files of vmlinux's compile units, cached in $dc/units/vmlinux.
+cache_vmlinux_units()
 {
 	local f=$dc/units/vmlinux
 
-	if ! [ -s "$f" ]; then
-		mkdir -p "$dc/units"
-		"$kpatch_scan" units "$vmlinux" 2>>"$log" | cut -f2 | sort -u >"$f.tmp" &&
-			[ -s "$f.tmp" ] || fail $E_BUILD "cannot read the compile units of $vmlinux (kpatch-scan units)"
-		mv "$f.tmp" "$f"
-	fi
-	printf '%s\n' "$f"
+	[ -s "$f" ] && return 0
+	mkdir -p "$dc/units"
+	"$kpatch_scan" units "$vmlinux" 2>>"$log" | cut -f2 | sort -u >"$f.tmp" &&
+		[ -s "$f.tmp" ] || fail $E_BUILD "cannot read the compile units of $vmlinux (kpatch-scan units)"
+	mv "$f.tmp" "$f"
 }
 
 # The modules of the target (kernel/fs/binfmt_misc.ko ...).
@@ -503,7 +488,7 @@ symbol_list()
 # itself.
 cache_module_debug_files()
 {
-	local m need=() from
+	local m need=() from ko
 
 	for m in "$@"; do
 		[ -f "$dc/dbg/$m" ] || [ -f "$dc/dbg/$m.none" ] || need+=("$m")
@@ -513,10 +498,11 @@ cache_module_debug_files()
 	for m in "${need[@]}"; do
 		from=$dc/dbg-all/$m
 		mkdir -p "$dc/dbg/${m%/*}" || fail $E_BUILD "cannot create $dc/dbg"
+		ko=$(target_module_file "$m") || exit
 		if ! [ -f "$from" ]; then
 			warn "no debug file of $m in the -dbg package: its locals are found by name only"
 			touch "$dc/dbg/$m.none"
-		elif ! cmp -s <(symbol_list "$from") <(symbol_list "$(target_module_file "$m")"); then
+		elif ! cmp -s <(symbol_list "$from") <(symbol_list "$ko"); then
 			warn "the debug file of $m does not have the symbols of $m: its locals are found by name only"
 			touch "$dc/dbg/$m.none"
 		else
@@ -547,7 +533,7 @@ module_symtab_file()
 # from (the module's debug file when there is one).
 distro_find_units()
 {
-	local f direct=() headers=() cands=() others=() u n nv nm
+	local f direct=() headers=() cands=() others=() u n nv nm ko syms
 	declare -A seen=() mod_of=() is_direct=() in_vmlinux=() parents=()
 
 	check_patches_apply
@@ -564,18 +550,18 @@ distro_find_units()
 	done
 	cands=("${direct[@]}")
 	if [ ${#headers[@]} -gt 0 ]; then
-		"$kpatch_scan" includers -v "$copy" "${headers[@]}" >"$work/includers" 2>"$work/includers.err" ||
-			{ cat "$work/includers.err" >>"$log"; fail $E_BUILD "kpatch-scan includers failed (log: $log)"; }
-		cat "$work/includers.err" >>"$log"
-		f=$(sed -n 's/^kpatch-scan: \(.*\) is included by every unit.*/\1/p' "$work/includers.err" | head -n1)
-		[ -z "$f" ] ||
+		"$kpatch_scan" includers -v -a "$work/all-units" "$copy" "${headers[@]}" \
+			>"$work/includers" 2>>"$log" ||
+			fail $E_BUILD "kpatch-scan includers failed (log: $log)"
+		read -r f <"$work/all-units" &&
 			fail $E_REFUSED "$f reaches every unit of the kernel (through the compiler's -include): a change to it means rebuilding the whole kernel (--full-build)"
 		mapfile -t -O ${#cands[@]} cands <"$work/includers"
 		msg "${headers[*]}: included by $(( ${#cands[@]} - ${#direct[@]} )) .c files of the tree"
 	fi
+	cache_vmlinux_units
 	while IFS= read -r u; do
 		in_vmlinux[$u]=1
-	done <"$(vmlinux_units)"
+	done <"$dc/units/vmlinux"
 	: >"$work/units"
 	for u in "${cands[@]}"; do
 		[ -n "${seen[$u]:-}" ] && continue
@@ -587,11 +573,12 @@ distro_find_units()
 		fi
 	done
 	if [ ${#others[@]} -gt 0 ]; then
+		module_units "${others[@]}" >"$work/unit-modules"
 		while IFS=$'\t' read -r u f; do
 			[ -n "${mod_of[$u]:-}" ] &&
 				fail $E_REFUSED "$u is built into two modules, ${mod_of[$u]} and $f: not supported"
 			mod_of[$u]=$f
-		done < <(module_units "${others[@]}")
+		done <"$work/unit-modules"
 		for u in "${others[@]}"; do
 			f=${mod_of[$u]:-}
 			if [ -z "$f" ]; then
@@ -608,8 +595,9 @@ distro_find_units()
 			[ -n "$f" ] || continue
 			n=${f##*/}
 			n=${n%.ko}
-			printf '%s\t%s\t%s\t%s\n' "${u%.c}.o" "${n//-/_}" "$(target_module_file "$f")" \
-				"$(module_symtab_file "$f")" >>"$work/units"
+			ko=$(target_module_file "$f") || exit
+			syms=$(module_symtab_file "$f") || exit
+			printf '%s\t%s\t%s\t%s\n' "${u%.c}.o" "${n//-/_}" "$ko" "$syms" >>"$work/units"
 		done
 	fi
 	nv=$(awk -F'\t' '$2 == "vmlinux"' "$work/units" | wc -l)
@@ -624,11 +612,6 @@ distro_find_units()
 # ----------------------------------------------------------------------
 # Stages: build original objects, build patched objects
 # ----------------------------------------------------------------------
-
-distro_objects()
-{
-	cut -f1 "$work/units"
-}
 
 # An object of the prepared tree that an earlier run built is the original:
 # the tree is private and restored after every run (and before the next one
@@ -672,7 +655,7 @@ is_reached_twice()
 }
 
 # build_objects ARG... OBJ...: make the objects OBJ (KPATCH_*=... and
-# other arguments are passed to dmake): those whose folder is reached twice
+# other arguments are passed to make_copy): those whose folder is reached twice
 # (is_reached_twice) with M=FOLDER, one make per folder, which descends
 # into that folder alone and compiles them with its own flags, as the
 # kernel's full build does; the others in one make of the tree.
@@ -692,11 +675,11 @@ build_objects()
 		esac
 	done
 	if [ ${#plain[@]} -gt 0 ]; then
-		dmake "${args[@]}" "${plain[@]}" || return
+		make_copy "${args[@]}" "${plain[@]}" || return
 	fi
 	for d in "${!twice[@]}"; do
 		# shellcheck disable=SC2086 # the folder's objects, one word each
-		dmake "${args[@]}" M="$d" ${twice[$d]} || return
+		make_copy "${args[@]}" M="$d" ${twice[$d]} || return
 	done
 }
 
@@ -722,59 +705,51 @@ repair_cmd_files()
 
 distro_build_orig()
 {
-	local o missing=()
+	local o objs missing=()
 
-	mapfile -t objs < <(distro_objects)
+	mapfile -t objs < <(cut -f1 "$work/units")
 	repair_cmd_files "${objs[@]}"
 	for o in "${objs[@]}"; do
 		is_built_object "$o" || missing+=("$o")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
-		build_objects "${missing[@]}" ||
-			{ show_log_tail 30; fail $E_BUILD "the original units do not build in $copy"; }
+		build_objects "${missing[@]}" || fail_build original "$copy"
 	fi
 	stage_note="${#objs[@]} units, $(( ${#objs[@]} - ${#missing[@]} )) already built"
 }
 
-distro_build_patched()
+# hook_make_patched: the units of the patch (in $work/units).
+make_units_patched()
 {
-	save_sources
-	touch "$state/dirty"
-	apply_patches "$copy"
-	keep_line_numbers "$copy" "$state/src"
-	mapfile -t objs < <(distro_objects)
-	# the patched code may use symbols of the patch module (kpatch-macros.h)
-	build_objects "${objs[@]}" KPATCH_RECORD="$state/record" KPATCH_TREE="$copy" \
-		KPATCH_ORIG_DIR="$state/obj" ||
-		{ show_log_tail 30; fail $E_BUILD "the patched units do not build"; }
-	collect_objects
-	stage_note="$(wc -l <"$work/changed") recompiled$lines_note"
+	local objs
+
+	mapfile -t objs < <(cut -f1 "$work/units")
+	build_objects "${objs[@]}" "$@"
 }
 
 # ----------------------------------------------------------------------
-# Stages: diff objects, check target match
+# Stages: diff objects (the parents' hooks), check target match
 # ----------------------------------------------------------------------
 
-distro_diff_objects()
+# hook_parents: the parent, target file and symbols of each unit, as
+# distro_find_units found them.
+unit_parents()
 {
 	local rel parent file symbols
 
-	declare -gA obj_module=() obj_target=() obj_symtab=()
+	declare -gA units_parent=() units_target=() units_symtab=()
 	while IFS=$'\t' read -r rel parent file symbols; do
-		obj_target[$rel]=$file
-		obj_symtab[$rel]=${symbols:-$file}
-		[ "$parent" = vmlinux ] || obj_module[$rel]=$parent
+		units_parent[$rel]=$parent
+		units_target[$rel]=$file
+		units_symtab[$rel]=${symbols:-$file}
 	done <"$work/units"
-	: >"$work/diff-outputs"
-	: >"$work/diff-pairs"
-	while IFS= read -r rel; do
-		[ -n "${obj_target[$rel]:-}" ] ||
-			fail $E_REFUSED "$rel was recompiled but is not one of the units of the patch"
-		diff_one "$rel"
-	done <"$work/changed"
-	[ -s "$work/diff-outputs" ] ||
-		fail $E_NOCHANGE "no functional changes in $(wc -l <"$work/changed") recompiled objects"
-	stage_note="$(wc -l <"$work/diff-outputs") of $(wc -l <"$work/changed") objects changed"
+}
+
+unit_parent()
+{
+	[ -n "${units_target[$1]:-}" ] ||
+		fail $E_REFUSED "$1 was recompiled but is not one of the units of the patch"
+	parent=${units_parent[$1]} target=${units_target[$1]} symtab=${units_symtab[$1]}
 }
 
 # Each function the patch replaces, as compiled here, against the target's.
@@ -784,7 +759,7 @@ distro_match()
 
 	while IFS=$'\t' read -r rel out target; do
 		printf '\n$ kpatch-match -F %s %s %s\n' "$out" "$rel" "$target" >>"$log"
-		(cd "$state/obj" && "$kpatch_match" -d -F "$out" "$rel" "$target") >"$out.match" 2>&1
+		(cd "$orig_obj" && "$kpatch_match" -d -F "$out" "$rel" "$target") >"$out.match" 2>&1
 		rc=$?
 		cat "$out.match" >>"$log"
 		funcs=$((funcs + $(grep -c ': matches ' "$out.match")))

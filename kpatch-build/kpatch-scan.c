@@ -811,6 +811,7 @@ static size_t mark_reachable(const struct adjacency *adj, bool *marked,
 struct includers_run {
 	struct scan_tree tree;		/* the scanned tree */
 	const char *units_path;		/* -u UNITS, or NULL */
+	const char *all_units_path;	/* -a LIST, or NULL */
 	bool verbose;			/* -v */
 	char **names;			/* the FILE arguments */
 	int nr_names;			/* how many */
@@ -959,6 +960,26 @@ static int find_affected(struct includers_run *run)
 	return 0;
 }
 
+/* -a LIST: each FILE that reaches every unit, one a line (empty: none). */
+static int write_all_units_list(const struct includers_run *run)
+{
+	FILE *f;
+	int bad;
+
+	if (!run->all_units_path)
+		return 0;
+	f = fopen(run->all_units_path, "we");
+	if (!f)
+		return error_sys(run->all_units_path, "cannot create");
+	for (size_t i = 0; i < run->nr_seeds; i++)
+		if (run->forced[run->seeds[i]])
+			fprintf(f, "%s\n", run->tree.files[run->seeds[i]].path);
+	bad = ferror(f);
+	if (fclose(f) || bad)
+		return error_sys(run->all_units_path, "cannot write");
+	return 0;
+}
+
 static int compare_paths(const void *a, const void *b)
 {
 	const struct tree_file * const *fa = a, * const *fb = b;
@@ -1025,6 +1046,7 @@ static int cmd_includers(struct includers_run *run, const char *root)
 	if (!err && run->verbose)
 		print_scan_counts(run, now_seconds() - start);
 	err = err ?: find_affected(run);
+	err = err ?: write_all_units_list(run);
 	err = err ?: print_affected_units(run);
 	if (!err && run->verbose)
 		fprintf(stderr, TOOL ": %.2f s in all\n", now_seconds() - start);
@@ -1044,7 +1066,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: kpatch-scan units [-v] ELF...\n"
-		"       kpatch-scan includers [-v] [-u UNITS] TREE FILE...\n"
+		"       kpatch-scan includers [-v] [-u UNITS] [-a LIST] TREE FILE...\n"
 		"\n"
 		"Which translation units of a kernel a patch affects (distro mode of\n"
 		"kpatch-build), without compiling anything.\n"
@@ -1072,6 +1094,8 @@ static void usage(FILE *f)
 		"  linux/compiler-version.h) or included by them, every unit is printed.\n"
 		"  -u UNITS  print only the units listed in the file UNITS (one path a line,\n"
 		"            or the ELF<TAB>PATH lines of 'units')\n"
+		"  -a LIST   write to the file LIST each FILE that reaches every unit\n"
+		"            through -include, one a line (empty when none)\n"
 		"\n"
 		"  -v, --verbose  counts and times on stderr (twice: each unresolved include)\n"
 		"  -h, --help     this text;  --version  the version\n"
@@ -1091,12 +1115,14 @@ static int parse_options(int argc, char **argv, struct includers_run *run,
 		CMDLINE_COMMON_OPTIONS,
 		{ 0 }
 	};
-	struct cmdline cl = { TOOL, usage, allow_units ? "hu:v" : "hv", opts, false };
+	struct cmdline cl = { TOOL, usage, allow_units ? "a:hu:v" : "hv", opts, false };
 	int c, nr_verbose = 0;
 
 	while ((c = cmdline_next(&cl, argc, argv)) >= 0) {
 		if (c == 'u')
 			run->units_path = optarg;
+		else if (c == 'a')
+			run->all_units_path = optarg;
 		else
 			nr_verbose++;
 	}
