@@ -456,27 +456,19 @@ out:
 }
 
 /*
- * Pair the statics of ambiguous groups that unchanged layouts pair: those
- * of functions, and those of data (gcc's __compound_literal.N of a table of
- * pointers, used by no code).
+ * One round of match_statics_by_position: note where each twinned function
+ * or object that uses a static of an ambiguous group has its statics, and
+ * pair those seen at one place only.  Returns how many pairs it made.
  */
-static int match_statics_by_position(struct static_pass *sp)
+static size_t match_positions_once(struct static_pass *sp, struct obj_symbol **twin_of_p,
+				   struct obj_symbol **twin_of_o, bool *seen)
 {
 	struct static_side *ps = &sp->side[1];
-	struct obj_symbol **twin_of_p, **twin_of_o, *p;
 	struct obj_section *rsec;
+	struct obj_symbol *p;
 	struct obj_reloc *r;
-	bool *seen;
-	int ret = -1;
+	size_t made = 0;
 
-	twin_of_p = calloc(ps->elf->nr_symbols + 1, sizeof(*twin_of_p));
-	twin_of_o = calloc(sp->side[0].elf->nr_symbols + 1, sizeof(*twin_of_o));
-	seen = calloc(ps->elf->nr_symbols + 1, sizeof(*seen));
-	if (!twin_of_p || !twin_of_o || !seen) {
-		error_obj("create-diff-object", "out of memory");
-		goto out;
-	}
-	/* each function or object that uses a static of an ambiguous group, once */
 	for_each_sec(ps->elf, rsec) {
 		if (!is_rela_sec(rsec) || !rsec->base)
 			continue;
@@ -499,8 +491,39 @@ static int match_statics_by_position(struct static_pass *sp)
 		struct obj_symbol *o = twin_of_p[p->index];
 
 		if (o && o != &conflicting_evidence && twin_of_o[o->index] == p &&
-		    !o->twin && !p->twin)
+		    !o->twin && !p->twin) {
 			make_twins(o, p);
+			made++;
+		}
+	}
+	return made;
+}
+
+/*
+ * Pair the statics of ambiguous groups that unchanged layouts pair: those
+ * of functions, and those of data (gcc's __compound_literal.N of a table of
+ * pointers, used by no code).  Statics that a static just paired points to
+ * (HWMON_CHANNEL_INFO's literal that points to its config array) are paired
+ * in the next round, until a round pairs nothing.
+ */
+static int match_statics_by_position(struct static_pass *sp)
+{
+	size_t np = sp->side[1].elf->nr_symbols + 1, no = sp->side[0].elf->nr_symbols + 1;
+	struct obj_symbol **twin_of_p, **twin_of_o;
+	bool *seen;
+	int ret = -1;
+
+	twin_of_p = calloc(np, sizeof(*twin_of_p));
+	twin_of_o = calloc(no, sizeof(*twin_of_o));
+	seen = calloc(np, sizeof(*seen));
+	if (!twin_of_p || !twin_of_o || !seen) {
+		error_obj("create-diff-object", "out of memory");
+		goto out;
+	}
+	while (match_positions_once(sp, twin_of_p, twin_of_o, seen)) {
+		memset(twin_of_p, 0, np * sizeof(*twin_of_p));
+		memset(twin_of_o, 0, no * sizeof(*twin_of_o));
+		memset(seen, 0, np * sizeof(*seen));
 	}
 	ret = 0;
 out:
