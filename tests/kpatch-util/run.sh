@@ -211,16 +211,16 @@ main_checks="load patched list info info-file load-twice unload unpatched unload
 noenable_checks="enable0-boot enable0-override"
 
 for g in main noenable; do
-	if ! "$kdir/mkinitramfs.sh" "$work/$g.cpio.gz" "$work/init-$g" "${modules[@]}"; then
+	if ! "$top/kpatch-build/guest/mkinitramfs.sh" "$work/$g.cpio.gz" "$work/init-$g" "${modules[@]}"; then
 		fail setup "mkinitramfs.sh for the $g guest failed"
 		exit 1
 	fi
 done
 bzimage=$tree/arch/x86/boot/bzImage
-"$kdir/qemu-run.sh" "$bzimage" "$work/main.cpio.gz" "$work/main.log" 90 &
+"$top/kpatch-build/guest/qemu-run.sh" "$bzimage" "$work/main.cpio.gz" "$work/main.log" 90 &
 pid_main=$!
 KP_QEMU_APPEND="kpatch.enable=0" \
-	"$kdir/qemu-run.sh" "$bzimage" "$work/noenable.cpio.gz" "$work/noenable.log" 90 &
+	"$top/kpatch-build/guest/qemu-run.sh" "$bzimage" "$work/noenable.cpio.gz" "$work/noenable.log" 90 &
 pid_noenable=$!
 
 # --- host checks, while the guests run ------------------------------------------

@@ -10,6 +10,7 @@
 #   fail NAME WHY...      "FAIL SUITE/NAME: WHY"; returns 1, so `fail ... || return`
 #                         and `cond || fail ...; return` both read well
 #   fail_details FILE     show FILE (when not empty), indented, under each FAIL line
+#   abort NAME WHY...     fail NAME WHY, then end the script (exit 1)
 #   skip NAME WHY...      "SKIP SUITE/NAME: WHY", not counted as passed or failed
 #   reason WHY...         keep the first reason the current case fails (a case
 #                         that checks many things and reports once)
@@ -65,6 +66,8 @@ fail()
 	h_failed=$((h_failed + 1))
 	return 1
 }
+
+abort() { fail "$@"; exit 1; }
 
 fail_details() { h_details=$1; }
 
