@@ -48,7 +48,7 @@ guest_boot()
 	[ "$guest_rc" = 0 ] && [ "$result" = PASS ] && return 0
 	guest_why=$(sed -n 's/^T-FAIL: //p' "$dir/console.log" | head -n1)
 	: "${guest_why:=guest ended without a result (qemu exit $guest_rc, log $dir/console.log)}"
-	grep -E '^T-DMESG|Kernel panic|BUG:|WARNING:' "$dir/console.log" | head -n 30 >&2
+	grep -E '^T-DMESG|Kernel panic|BUG:|WARNING:' "$dir/console.log" | tail -n 30 >&2
 	return 1
 }
 
