@@ -18,10 +18,8 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-# shellcheck source=SCRIPTDIR/../lib/harness.sh
-. "$top/tests/lib/harness.sh"
-# shellcheck source=SCRIPTDIR/../../kpatch-build/guest/boot.sh
-. "$top/kpatch-build/guest/boot.sh"
+# shellcheck source=SCRIPTDIR/../kernel/patch-test-lib.sh
+. "$top/tests/kernel/patch-test-lib.sh"	# and the harness, and the guest side
 
 kpatch_build=$top/kpatch-build/kpatch-build
 kernel=$top/tests/kernel
@@ -41,12 +39,6 @@ patch_directive()
 module_name()
 {
 	echo "kps-$1-$2"
-}
-
-# The functions kpatch-build reported, sorted, on one line.
-reported_functions()
-{
-	sed -n 's/^[^ ]*: \(changed\|new\) function: //p' "$1" | sort -u | tr '\n' ' ' | sed 's/ $//'
 }
 
 # build_module NAME PATCH: build $work/NAME/kps-NAME-PATCH.ko with the

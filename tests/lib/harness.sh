@@ -1,45 +1,29 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# What every test suite shares.  Source it, then name the suite:
-#     . "$top/tests/lib/harness.sh"
-#     harness_suite scan
-#
-# Results (the lines tests/run-all.sh counts):
-#   pass NAME             "PASS SUITE/NAME"
-#   fail NAME WHY...      "FAIL SUITE/NAME: WHY"; returns 1, so `fail ... || return`
-#                         and `cond || fail ...; return` both read well
-#   fail_details FILE     show FILE (when not empty), indented, under each FAIL line
-#   abort NAME WHY...     fail NAME WHY, then end the script (exit 1)
-#   skip NAME WHY...      "SKIP SUITE/NAME: WHY", not counted as passed or failed
-#   reason WHY...         keep the first reason the current case fails (a case
-#                         that checks many things and reports once)
-#   verdict NAME          pass NAME without a reason, else fail NAME REASON
-#   count_line LINE       count a PASS/FAIL line printed by a subshell
-#   summary [LABEL]       "[LABEL: ]N passed, N failed"; true when none failed
-#   harness_status        true when none failed (for suites without a summary)
-#   h_passed, h_failed, h_skipped   the counts
-#
-# Work folder and output:
-#   work_folder [PREFIX] [KEEP]  a fresh folder in $work, removed when the script
-#                         exits unless KEEP is 1 (then its path is printed)
-#   show_tail FILE [N]    the last N (15) lines of FILE on stderr, indented
-#   elapsed T0            seconds since T0 (a `date +%s.%N`), one decimal
-#   files_checksum DIR [FIND-TEST...]  16 hex digits over the names and contents
-#                         of DIR's files (those that pass the find tests)
-#
+# What every test suite shares.  Source it, then name the suite (harness_suite scan).
+#   pass NAME / fail NAME WHY / skip NAME WHY   "PASS SUITE/NAME", "FAIL SUITE/NAME:
+#       WHY" (returns 1), "SKIP SUITE/NAME: WHY"; counted in h_passed, h_failed,
+#       h_skipped; abort NAME WHY fails and exits 1; fail_details FILE shows FILE,
+#       indented, under each FAIL line
+#   reason WHY, verdict NAME   a case that checks many things keeps its first
+#       reason, then passes or fails once; count_line LINE counts a PASS/FAIL
+#       line printed by a subshell
+#   summary [LABEL]     "[LABEL: ]N passed, N failed" (tests/run-all.sh and CI read
+#       it); true when none failed, as is harness_status
+#   work_folder [PREFIX] [KEEP]   a fresh $work, removed at exit unless KEEP is 1
+#   show_tail FILE [N], elapsed T0, files_checksum DIR [FIND-TEST...] (16 hex
+#       digits over the names and contents of DIR's files)
 # SIGINT (kpatch-build must restore every tree it patched):
-#   interrupt_when COND TENTHS OUT CMD...   run CMD in the background, its output
-#                         in OUT; SIGINT it once the shell condition COND holds.
-#                         CMD's exit status, or 255 when COND never held in
-#                         TENTHS tenths of a second (CMD is interrupted then too)
-#   interrupt_at_stage STAGE OUT CMD...     the same, CMD paused by kpatch-build's
-#                         test seam at the start of STAGE
-#   interrupt_patched_build STATE OUT CMD...  the same, once STATE/dirty and a
-#                         non-empty STATE/record say the tree is patched and rebuilt
-#   sigint_restored NAME RC OUT STATE [RESTORED]  the checks after the latter:
-#                         exit 130, "kpatch-build: restored RESTORED" said,
-#                         STATE/dirty gone (fail NAME otherwise)
+#   interrupt_when COND TENTHS OUT CMD...   CMD in the background (output in OUT),
+#       SIGINT once the shell condition COND holds; CMD's exit status, or 255 when
+#       COND did not hold within TENTHS tenths of a second (CMD is interrupted too)
+#   interrupt_at_stage STAGE OUT CMD...      once kpatch-build's test seam paused it
+#       at the start of STAGE
+#   interrupt_patched_build STATE OUT CMD... once STATE/dirty and STATE/record say
+#       the tree is patched and being rebuilt
+#   sigint_restored NAME RC OUT STATE [RESTORED]   after the latter: exit 130,
+#       "kpatch-build: restored RESTORED" said, STATE/dirty gone
 
 [ -n "${KP_HARNESS_SH:-}" ] && return 0
 KP_HARNESS_SH=1
