@@ -118,9 +118,11 @@ interrupt_when()
 	local cond=$1 tenths=$2 out=$3 pid i rc held=0
 	shift 3
 
-	# job control: a background job of a script would otherwise ignore SIGINT
+	# job control: a background job of a script would otherwise ignore SIGINT;
+	# env: a suite started in the background (make check &) passes SIGINT on
+	# ignored, and a signal ignored at a shell's start cannot be trapped
 	set -m
-	"$@" >"$out" 2>&1 &
+	env --default-signal=INT "$@" >"$out" 2>&1 &
 	pid=$!
 	set +m
 	for ((i = 0; i < tenths; i++)); do
