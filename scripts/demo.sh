@@ -16,6 +16,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=lib/common.sh
 . "$top/scripts/lib/common.sh"
+# shellcheck source=../kpatch-build/guest/boot.sh
+. "$top/kpatch-build/guest/boot.sh"
 
 patch=${KP_DEMO_PATCH:-$top/examples/cmdline-demo.patch}
 name=livepatch-demo
@@ -50,9 +52,9 @@ t_mark AFTER "$(cat /proc/cmdline)"
 check_dmesg_clean || t_fail "the kernel log has a warning"
 t_pass
 EOF
-"$top/tests/kernel/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$work/init" "$work/$name.ko" >/dev/null
-"$top/tests/kernel/qemu-run.sh" "$tree/arch/x86/boot/bzImage" "$work/initramfs.cpio.gz" \
-	"$work/console.log" 180 >/dev/null || true
+# the verdict is read from the markers below
+KP_QEMU_TIMEOUT=180 guest_boot demo "$work" "$tree/arch/x86/boot/bzImage" "$work/init" \
+	"$work/$name.ko" >/dev/null || true
 
 marker() { sed -n "s/^T-$1: //p" "$work/console.log" | head -n1; }
 echo

@@ -34,7 +34,7 @@ top=$(cd "$here/../.." && pwd)
 # shellcheck source=SCRIPTDIR/../../scripts/lib/common.sh
 . "$top/scripts/lib/common.sh"
 # shellcheck source=SCRIPTDIR/../kernel/patch-test-lib.sh
-. "$top/tests/kernel/patch-test-lib.sh"
+. "$top/tests/kernel/patch-test-lib.sh"	# and the harness
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$here/lib.sh"
 
@@ -59,12 +59,8 @@ DEFAULT_TESTS=(
 
 kpatch_build=$top/kpatch-build/kpatch-build
 jobs=${KP_JOBS:-$(nproc)}
-passed=0
-failed=0
 guest_mem=1024
-
-pass() { echo "PASS distro/$1"; passed=$((passed + 1)); }
-fail() { echo "FAIL distro/$1: $2"; failed=$((failed + 1)); return 1; }
+harness_suite distro
 
 # test_file NAME EXT: the test's file, from this suite or integration's.
 test_file()
@@ -134,7 +130,7 @@ run_not_debian_test()
 	local name=not-debian out=$work/not-debian.out rc
 
 	if [ -n "$(apt_versions "linux-image-$(uname -r)-unsigned")" ]; then
-		echo "SKIP distro/$name: the running kernel $(uname -r) is a Debian kernel"
+		skip "$name" "the running kernel $(uname -r) is a Debian kernel"
 		return 0
 	fi
 	"$kpatch_build" -n lp-not-debian -o "$work" "$(test_file 01-cmdline-string patch)" \
@@ -148,17 +144,13 @@ run_not_debian_test()
 }
 
 # A checksum of the sources and build results of a prepared tree.
-tree_checksum()
-{
-	(cd "$1" && find . -type f \( -name '*.[cho]' -o -name '.*.cmd' \) ! -path './.tmp_*' -print0 |
-		LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
-}
+tree_checksum() { files_checksum "$1" \( -name '*.[cho]' -o -name '.*.cmd' \) ! -path './.tmp_*'; }
 
 # SIGINT while the patched units are being built (the tree is patched): the
 # run ends with 130, says "restored", and the prepared tree is as it was.
 run_sigint_test()
 {
-	local name=sigint-restore dir=$work/sigint-restore abi ver cache tree state before rc
+	local name=sigint-restore dir=$work/sigint-restore abi ver cache tree state before
 
 	read -r abi ver < <(target_abi 6.1) || { fail "$name" "no Debian 6.1 kernel"; return 1; }
 	cache=$(target_cache 6.1)
@@ -170,13 +162,7 @@ run_sigint_test()
 	interrupt_patched_build "$state" "$dir/kpatch-build.out" \
 		env KP_CACHE="$cache" "$kpatch_build" -a "$abi" --kernel-version "$ver" -j "$jobs" \
 		-n livepatch-sigint -o "$dir" "$(test_file d1-header-fdinfo patch)"
-	rc=$?
-	[ $rc = 255 ] && { fail "$name" "the patched build never started"; return 1; }
-	show_tail "$dir/kpatch-build.out" 4
-	[ "$rc" = 130 ] || { fail "$name" "exit $rc after SIGINT, expected 130"; return 1; }
-	grep -q '^kpatch-build: restored ' "$dir/kpatch-build.out" ||
-		{ fail "$name" "kpatch-build did not say it restored the tree"; return 1; }
-	[ ! -e "$state/dirty" ] || { fail "$name" "the tree is still marked dirty"; return 1; }
+	sigint_restored "$name" $? "$dir/kpatch-build.out" "$state" || return 1
 	[ "$(tree_checksum "$tree")" = "$before" ] ||
 		{ fail "$name" "the prepared tree differs from before the run"; return 1; }
 	[ ! -e "$dir/livepatch-sigint.ko" ] || { fail "$name" "a module was written"; return 1; }
@@ -188,27 +174,16 @@ run_sigint_test()
 # the test takes seconds, not hours.
 run_full_build_test()
 {
-	local name=full-build-stages dir=$work/full-build abi ver cache pid rc i
+	local name=full-build-stages dir=$work/full-build abi ver cache rc
 
 	read -r abi ver < <(target_abi 6.1) || { fail "$name" "no Debian 6.1 kernel"; return 1; }
 	cache=$(target_cache 6.1)
 	mkdir -p "$dir"
-	set -m
-	KP_CACHE=$cache KPATCH_TEST_PAUSE_STAGE="build original objects" "$kpatch_build" \
-		-a "$abi" --kernel-version "$ver" --full-build -n livepatch-full -o "$dir" \
-		"$(test_file 01-cmdline-string patch)" >"$dir/kpatch-build.out" 2>&1 &
-	pid=$!
-	set +m
-	for ((i = 0; i < 3000; i++)); do
-		grep -q "paused at stage 'build original objects'" "$dir/kpatch-build.out" 2>/dev/null && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -INT "$pid" 2>/dev/null
-	wait "$pid"
+	KP_CACHE=$cache interrupt_at_stage "build original objects" "$dir/kpatch-build.out" \
+		"$kpatch_build" -a "$abi" --kernel-version "$ver" --full-build -n livepatch-full \
+		-o "$dir" "$(test_file 01-cmdline-string patch)"
 	rc=$?
-	grep -q "paused at stage 'build original objects'" "$dir/kpatch-build.out" &&
-		grep -q '^kpatch-build: prepare tree (' "$dir/kpatch-build.out" &&
+	[ $rc != 255 ] && grep -q '^kpatch-build: prepare tree (' "$dir/kpatch-build.out" &&
 		! grep -q '^kpatch-build: find units' "$dir/kpatch-build.out" ||
 		{ show_tail "$dir/kpatch-build.out"; fail "$name" "not the full-build stages"; return 1; }
 	[ "$rc" = 130 ] || { fail "$name" "exit $rc after SIGINT, expected 130"; return 1; }
@@ -458,8 +433,7 @@ main()
 		*) run_patch_test "$t" ;;
 		esac
 	done
-	echo "$passed passed, $failed failed"
-	[ "$failed" = 0 ]
+	summary
 }
 
 main "$@"

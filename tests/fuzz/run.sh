@@ -34,10 +34,10 @@ per_target=$((seconds / 2 > 0 ? seconds / 2 : 1))
 build="build-fuzz"
 crashes=tests/fuzz/crashes
 seed_max_bytes=65536
-failed=0
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/kp-fuzz.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=SCRIPTDIR/../lib/harness.sh
+. "$top/tests/lib/harness.sh"
+harness_suite fuzz
+work_folder kp-fuzz
 # The targets' own temporary files (fuzz-diff's output) go here too.
 export TMPDIR=$work
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
@@ -45,12 +45,6 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 if command -v llvm-symbolizer >/dev/null; then
 	export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer)}
 fi
-
-fail()
-{
-	echo "FAIL $*"
-	failed=1
-}
 
 # The sanitizer's (or the harness's) report in log $1: its first lines.
 print_report()
@@ -66,7 +60,7 @@ build_targets()
 {
 	if ! make -s -j"$(nproc)" fuzz-build >"$work/build.log" 2>&1; then
 		sed 's/^/    /' "$work/build.log" | tail -n 30
-		fail "fuzz/build: make fuzz-build failed"
+		fail build "make fuzz-build failed"
 		exit 1
 	fi
 }
@@ -102,12 +96,12 @@ replay_crashes()
 		[ -f "$f" ] || continue
 		n=$((n + 1))
 		if ! "$build/$t" "${opts[@]}" -artifact_prefix="$work/" "$f" >"$log" 2>&1; then
-			fail "fuzz/$t/replay: $f still fails"
+			fail "$t/replay" "$f still fails"
 			print_report "$log"
 			bad=1
 		fi
 	done
-	[ $n = 0 ] || [ $bad = 1 ] || echo "PASS fuzz/$t/replay ($n saved inputs)"
+	[ $n = 0 ] || [ $bad = 1 ] || pass "$t/replay ($n saved inputs)"
 	return $bad
 }
 
@@ -134,16 +128,16 @@ report_target()
 	[ -n "$execs" ] || execs=$(grep -o '^#[0-9]*' "$log" | tail -n 1 | tr -d '#')
 	artifact=$(sed -n 's/.*Test unit written to //p' "$log" | head -n 1)
 	if [ "$rc" = 0 ] && [ -z "$artifact" ]; then
-		echo "PASS fuzz/$t (${execs:-0} execs)"
+		pass "$t (${execs:-0} execs)"
 		return
 	fi
 	if [ -n "$artifact" ]; then
 		kind=$(basename "$artifact")
 		kind=${kind%%-*}
 		[ "$kind" = crash ] && kind= || kind=" ($kind)"
-		fail "fuzz/$t: crash$kind, reproducer saved at $artifact"
+		fail "$t" "crash$kind, reproducer saved at $artifact"
 	else
-		fail "fuzz/$t: exited $rc without a reproducer (log follows)"
+		fail "$t" "exited $rc without a reproducer (log follows)"
 		tail -n 20 "$log" | sed 's/^/    /'
 	fi
 	print_report "$log"
@@ -174,4 +168,4 @@ fi
 for t in "${runnable[@]}"; do
 	report_target "$t"
 done
-exit $failed
+harness_status

@@ -18,28 +18,16 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-# shellcheck source=SCRIPTDIR/../../scripts/lib/common.sh
-. "$top/scripts/lib/common.sh"
+# shellcheck source=SCRIPTDIR/../kernel/patch-test-lib.sh
+. "$top/tests/kernel/patch-test-lib.sh"	# and the harness, and the guest side
 
 kpatch_build=$top/kpatch-build/kpatch-build
 kernel=$top/tests/kernel
 scenarios_dir=$here/scenarios
 jobs=${KP_JOBS:-$(nproc)}
-passed=0
-failed=0
 tree=		# the test kernel tree
 work=		# the work folder: one sub-folder per scenario
-
-pass() { echo "PASS scenario/$1"; passed=$((passed + 1)); }
-fail() { echo "FAIL scenario/$1: $2"; failed=$((failed + 1)); return 1; }
-
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
-
-# Show the end of a file on stderr, indented.
-show_tail()
-{
-	tail -n "${2:-15}" "$1" 2>/dev/null | sed 's/^/    /' >&2
-}
+harness_suite scenario
 
 # patch_directive GUEST KEY PATCH: the value of "#@ KEY PATCH: value" in guest.sh.
 patch_directive()
@@ -51,12 +39,6 @@ patch_directive()
 module_name()
 {
 	echo "kps-$1-$2"
-}
-
-# The functions kpatch-build reported, sorted, on one line.
-reported_functions()
-{
-	sed -n 's/^[^ ]*: \(changed\|new\) function: //p' "$1" | sort -u | tr '\n' ' ' | sed 's/ $//'
 }
 
 # build_module NAME PATCH: build $work/NAME/kps-NAME-PATCH.ko with the
@@ -109,25 +91,15 @@ EOF
 # boot_scenario NAME KO...: boot once with the modules, judge the markers.
 boot_scenario()
 {
-	local name=$1 dir=$work/$1 rc result why t0
+	local name=$1 dir=$work/$1 rc
 	shift
 
 	write_guest_init "$dir/init" "$name"
-	"$kernel/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$dir/init" \
-		"$scenarios_dir/scenario-lib.sh" "$scenarios_dir/$name/guest.sh" "$@" \
-		2>"$dir/mkinitramfs.err" ||
-		{ show_tail "$dir/mkinitramfs.err"; fail "$name" "mkinitramfs failed"; return 1; }
-	t0=$(date +%s.%N)
-	"$kernel/qemu-run.sh" "$tree/arch/x86/boot/bzImage" "$dir/initramfs.cpio.gz" \
-		"$dir/console.log" "${KP_QEMU_TIMEOUT:-180}"
+	guest_boot "$name" "$dir" "$tree/arch/x86/boot/bzImage" "$dir/init" \
+		"$scenarios_dir/scenario-lib.sh" "$scenarios_dir/$name/guest.sh" "$@"
 	rc=$?
-	msg "$name: guest ran in $(elapsed "$t0") s (qemu exit $rc)"
-	sed -n 's/^T-\(STEP\|KLP\): /    /p' "$dir/console.log" >&2
-	result=$(sed -n 's/^T-RESULT: //p' "$dir/console.log" | head -n1)
-	[ "$rc" = 0 ] && [ "$result" = PASS ] && return 0
-	why=$(sed -n 's/^T-FAIL: //p' "$dir/console.log" | head -n1)
-	grep -E '^T-DMESG|Kernel panic|BUG:|WARNING:' "$dir/console.log" | head -n 30 >&2
-	fail "$name" "${why:-guest ended without a result (qemu exit $rc, log $dir/console.log)}"
+	[ -f "$dir/console.log" ] && guest_show_markers "$dir/console.log" STEP KLP
+	[ $rc = 0 ] || fail "$name" "$guest_why"
 }
 
 run_scenario()
@@ -157,12 +129,7 @@ main()
 		die "build the tools first (make)"
 	tree=$("$kernel/build-test-kernel.sh" 6.1 | tail -n1) || die "no test kernel"
 	[ "$(id -u)" = 0 ] || die "needs root (mkinitramfs.sh)"
-	work=$(mktemp -d "${TMPDIR:-/tmp}/kpatch-scenarios.XXXXXX")
-	if [ "${KP_INTEGRATION_KEEP:-0}" = 1 ]; then
-		msg "work folder: $work"
-	else
-		trap 'rm -rf "$work"' EXIT
-	fi
+	work_folder kpatch-scenarios "${KP_INTEGRATION_KEEP:-0}"
 
 	if [ $# -gt 0 ]; then
 		names=("$@")
@@ -176,8 +143,7 @@ main()
 	for n in "${names[@]}"; do
 		run_scenario "$n"
 	done
-	msg "$passed passed, $failed failed"
-	[ "$failed" = 0 ]
+	summary "$KP_PROG" >&2	# "run-scenarios.sh: N passed, N failed", as msg prints it
 }
 
 main "$@"

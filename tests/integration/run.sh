@@ -34,31 +34,23 @@ top=$(cd "$here/../.." && pwd)
 # shellcheck source=SCRIPTDIR/../../scripts/lib/common.sh
 . "$top/scripts/lib/common.sh"
 # shellcheck source=SCRIPTDIR/../kernel/patch-test-lib.sh
-. "$top/tests/kernel/patch-test-lib.sh"
+. "$top/tests/kernel/patch-test-lib.sh"	# and the harness
 
 kpatch_build=$top/kpatch-build/kpatch-build
 kernel=$top/tests/kernel
 patches_dir=$here/patches
 series=${KP_TEST_KERNEL:-6.1}	# the test kernel: 6.1 or 6.12
 series_dir=			# patches-$series/ when that series has one
-suite=integration		# the prefix of the test names
 jobs=${KP_JOBS:-$(nproc)}
-passed=0
-failed=0
-skipped=0
 copy=		# the private copy kpatch-build restores (from its output)
-
-pass() { echo "PASS $suite/$1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $suite/$1: $2"; failed=$((failed + 1)); return 1; }
-skip() { echo "SKIP $suite/$1: $2"; skipped=$((skipped + 1)); }
 
 # Pick the series' test kernel and its folder of adapted tests.
 select_series()
 {
 	case $series in
-	6.1) ;;
+	6.1) harness_suite integration ;;
 	6.12)
-		suite=integration-$series
+		harness_suite "integration-$series"
 		[ -d "$here/patches-$series" ] && series_dir=$here/patches-$series
 		;;
 	*) die "KP_TEST_KERNEL=$series: expected 6.1 or 6.12" ;;
@@ -134,18 +126,13 @@ run_patch_test()
 }
 
 # A checksum of every file of a folder (names and contents).
-tree_checksum()
-{
-	(cd "$1" && find . -type f ! -path './.git/*' -print0 | LC_ALL=C sort -z |
-		xargs -0 sha256sum) | sha256sum | cut -c1-16
-}
+tree_checksum() { files_checksum "$1" ! -path './.git/*'; }
 
 # The files of the private copy that a patched build may touch.
 copy_checksum()
 {
-	(cd "$1" && find . -type f \( -name '*.[cho]' -o -name '.*.cmd' -o -name '*.a' \) \
-		! -name vmlinux.o ! -path './.tmp_*' -print0 | LC_ALL=C sort -z |
-		xargs -0 sha256sum) | sha256sum | cut -c1-16
+	files_checksum "$1" \( -name '*.[cho]' -o -name '.*.cmd' -o -name '*.a' \) \
+		! -name vmlinux.o ! -path './.tmp_*'
 }
 
 # SIGINT while the patched objects are being built: the run must end with
@@ -154,7 +141,7 @@ copy_checksum()
 run_sigint_test()
 {
 	local name=sigint-restore dir=$work/sigint-restore patch
-	local tree_before copy_before rc state
+	local tree_before copy_before state
 
 	patch=$(test_file 01-cmdline-string patch)
 	mkdir -p "$dir"
@@ -171,13 +158,7 @@ run_sigint_test()
 
 	interrupt_patched_build "$state" "$dir/kpatch-build.out" \
 		"$kpatch_build" -s "$tree" -j "$jobs" -n livepatch-sigint -o "$dir" "$patch"
-	rc=$?
-	[ $rc = 255 ] && { fail "$name" "the patched build never started"; return 1; }
-	show_tail "$dir/kpatch-build.out" 4
-	[ "$rc" = 130 ] || { fail "$name" "exit $rc after SIGINT, expected 130"; return 1; }
-	grep -q "^kpatch-build: restored $copy" "$dir/kpatch-build.out" ||
-		{ fail "$name" "kpatch-build did not say it restored $copy"; return 1; }
-	[ ! -e "$state/dirty" ] || { fail "$name" "the copy is still marked patched"; return 1; }
+	sigint_restored "$name" $? "$dir/kpatch-build.out" "$state" "$copy" || return 1
 	[ "$(tree_checksum "$tree")" = "$tree_before" ] ||
 		{ fail "$name" "the kernel tree $tree changed"; return 1; }
 	[ "$(copy_checksum "$copy")" = "$copy_before" ] ||
@@ -240,12 +221,7 @@ main()
 	guest_kernel=$tree/arch/x86/boot/bzImage
 	guest_module_dir=$tree
 	[ "$(id -u)" = 0 ] || die "needs root (mkinitramfs.sh)"
-	work=$(mktemp -d "${TMPDIR:-/tmp}/kpatch-integration.XXXXXX")
-	if [ "${KP_INTEGRATION_KEEP:-0}" = 1 ]; then
-		msg "work folder: $work"
-	else
-		trap 'rm -rf "$work"' EXIT
-	fi
+	work_folder kpatch-integration "${KP_INTEGRATION_KEEP:-0}"
 
 	if [ $# -gt 0 ]; then
 		names=("$@")
@@ -259,9 +235,8 @@ main()
 		*) run_patch_test "$n" ;;
 		esac
 	done
-	[ "$skipped" = 0 ] || msg "$skipped skipped (the SKIP lines say why)"
-	echo "$passed passed, $failed failed"
-	[ "$failed" = 0 ]
+	[ "$h_skipped" = 0 ] || msg "$h_skipped skipped (the SKIP lines say why)"
+	summary
 }
 
 main "$@"

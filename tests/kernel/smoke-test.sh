@@ -11,6 +11,8 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/../../scripts/lib/common.sh
 . "$here/../../scripts/lib/common.sh"
+# shellcheck source=SCRIPTDIR/../../kpatch-build/guest/boot.sh
+. "$here/../../kpatch-build/guest/boot.sh"
 
 version=${1:-6.1}
 tree=$("$here/build-test-kernel.sh" "$version" | tail -n1) || die "no test kernel"
@@ -31,21 +33,19 @@ check_dmesg_clean || t_fail "the kernel log has warnings"
 t_pass
 EOF
 
-"$here/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$work/init" \
-	"$tree/samples/livepatch/livepatch-sample.ko" || die "mkinitramfs failed"
-
-log=${KP_SMOKE_LOG:-$work/console.log}
-t0=$(date +%s.%N)
-"$here/qemu-run.sh" "$tree/arch/x86/boot/bzImage" "$work/initramfs.cpio.gz" "$log" 120
-rc=$?
-t1=$(date +%s.%N)
+KP_QEMU_TIMEOUT=120 guest_boot smoke-test "$work" "$tree/arch/x86/boot/bzImage" "$work/init" \
+	"$tree/samples/livepatch/livepatch-sample.ko"
+[ "$guest_why" != "mkinitramfs failed" ] || die "mkinitramfs failed"
+rc=$guest_rc
+log=$work/console.log
+[ -z "${KP_SMOKE_LOG:-}" ] || cp "$log" "$KP_SMOKE_LOG"
 
 marker() { sed -n "s/^T-$1: //p" "$log" | head -n1; }
 read1=$(marker READ1)
 read2=$(marker READ2)
 read3=$(marker READ3)
 result=$(marker RESULT)
-printf 'qemu exit %s in %.1f s; kernel %s\n' "$rc" "$(echo "$t1 - $t0" | bc)" "$(marker UNAME)" >&2
+printf 'kernel %s\n' "$(marker UNAME)" >&2
 printf 'before: [%s]\npatched: [%s]\nafter: [%s]\n' "$read1" "$read2" "$read3" >&2
 
 if [ "$rc" = 0 ] && [ "$result" = PASS ] && [ -n "$read1" ] &&

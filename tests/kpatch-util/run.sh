@@ -29,15 +29,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 kdir=$top/tests/kernel
 kpatch_src=$top/kpatch/kpatch
 
-failures=0
-pass() { echo "PASS kpatch/$1"; }
-fail()
-{
-	local name=$1
-	shift
-	echo "FAIL kpatch/$name: $*"
-	failures=$((failures + 1))
-}
+# shellcheck source=SCRIPTDIR/../lib/harness.sh
+. "$top/tests/lib/harness.sh"
+harness_suite kpatch
 
 if [ "$(id -u)" != 0 ]; then
 	fail setup "needs root (mkinitramfs.sh makes device nodes, the not-root test uses setpriv)"
@@ -58,8 +52,7 @@ for ko in livepatch-sample livepatch-callbacks-busymod livepatch-callbacks-demo;
 	[ -r "$samples/$ko.ko" ] || { fail setup "no $samples/$ko.ko"; exit 1; }
 done
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work_folder kpatch-util
 chmod 0755 "$work"
 install -m 0755 "$kpatch_src" "$work/kpatch"
 kpatch=$work/kpatch
@@ -218,16 +211,16 @@ main_checks="load patched list info info-file load-twice unload unpatched unload
 noenable_checks="enable0-boot enable0-override"
 
 for g in main noenable; do
-	if ! "$kdir/mkinitramfs.sh" "$work/$g.cpio.gz" "$work/init-$g" "${modules[@]}"; then
+	if ! "$top/kpatch-build/guest/mkinitramfs.sh" "$work/$g.cpio.gz" "$work/init-$g" "${modules[@]}"; then
 		fail setup "mkinitramfs.sh for the $g guest failed"
 		exit 1
 	fi
 done
 bzimage=$tree/arch/x86/boot/bzImage
-"$kdir/qemu-run.sh" "$bzimage" "$work/main.cpio.gz" "$work/main.log" 90 &
+"$top/kpatch-build/guest/qemu-run.sh" "$bzimage" "$work/main.cpio.gz" "$work/main.log" 90 &
 pid_main=$!
 KP_QEMU_APPEND="kpatch.enable=0" \
-	"$kdir/qemu-run.sh" "$bzimage" "$work/noenable.cpio.gz" "$work/noenable.log" 90 &
+	"$top/kpatch-build/guest/qemu-run.sh" "$bzimage" "$work/noenable.cpio.gz" "$work/noenable.log" 90 &
 pid_noenable=$!
 
 # --- host checks, while the guests run ------------------------------------------
@@ -385,7 +378,7 @@ rc_noenable=$?
 guest_results main "$rc_main" "$main_checks"
 guest_results noenable "$rc_noenable" "$noenable_checks"
 
-if [ "$failures" -gt 0 ]; then
+if ! harness_status; then
 	for g in main noenable; do
 		echo "--- $g guest console (markers, warnings):"
 		grep -E '^T-|Kernel panic|BUG|WARNING|livepatch' "$work/$g.log" 2>/dev/null | head -n 80
@@ -394,5 +387,5 @@ fi
 if [ -n "${KPATCH_TEST_KEEP:-}" ]; then
 	mkdir -p "$KPATCH_TEST_KEEP" && cp "$work"/*.log "$KPATCH_TEST_KEEP/"
 fi
-printf 'kpatch-util: %d failed, %.1f s\n' "$failures" "$(echo "$(date +%s.%N) - $t_start" | bc)" >&2
-[ "$failures" = 0 ]
+printf 'kpatch-util: %d failed, %.1f s\n' "$h_failed" "$(echo "$(date +%s.%N) - $t_start" | bc)" >&2
+harness_status

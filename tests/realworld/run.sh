@@ -53,7 +53,7 @@ top=$(cd "$here/../.." && pwd)
 # shellcheck source=SCRIPTDIR/../../scripts/lib/common.sh
 . "$top/scripts/lib/common.sh"
 # shellcheck source=SCRIPTDIR/../kernel/patch-test-lib.sh
-. "$top/tests/kernel/patch-test-lib.sh"
+. "$top/tests/kernel/patch-test-lib.sh"	# and the harness
 
 OLD=6.1.187-1		# what the fleet's kernel was built from
 NEW=6.1.190-1		# the next update: its fixes are the corpus
@@ -73,11 +73,7 @@ only=
 fresh=0
 reuse=0
 redo=
-passed=0
-failed=0
-
-pass() { echo "PASS realworld/$1"; passed=$((passed + 1)); }
-fail() { echo "FAIL realworld/$1: $2"; failed=$((failed + 1)); return 1; }
+harness_suite realworld
 
 # ----------------------------------------------------------------------
 # Fetch: both source packages, the image package, unpacked once
@@ -541,9 +537,9 @@ boot_batch()
 {
 	local b=$1 log=$1/console.log pid size last=0 now quiet=0 rc id rest why started
 
-	"$top/tests/kernel/mkinitramfs.sh" "$b/initramfs.cpio.gz" "$here/guest-init.sh" \
+	"$top/kpatch-build/guest/mkinitramfs.sh" "$b/initramfs.cpio.gz" "$here/guest-init.sh" \
 		"$b"/files/* 2>"$b/mkinitramfs.err" || { cat "$b/mkinitramfs.err" >&2; die "mkinitramfs failed"; }
-	setsid env KP_QEMU_MEM=2048 "$top/tests/kernel/qemu-run.sh" "$rw/image/boot/vmlinuz-$ABI" \
+	setsid env KP_QEMU_MEM=2048 "$top/kpatch-build/guest/qemu-run.sh" "$rw/image/boot/vmlinuz-$ABI" \
 		"$b/initramfs.cpio.gz" "$log" $((600 + 120 * $(wc -l <"$b/files/list"))) &
 	pid=$!
 	# a guest that prints nothing for $stall seconds is stuck: end it
@@ -747,8 +743,7 @@ main()
 	if [ $subset = 1 ]; then
 		stage_check_subset
 		msg "subset done in $(elapsed "$t_start") s"
-		echo "$passed passed, $failed failed"
-		[ "$failed" = 0 ]
+		summary
 		return
 	fi
 	[ -n "$only" ] || stage_report

@@ -27,8 +27,9 @@ CDO=${1:-$ROOT/build/create-diff-object}
 CASE=$ROOT/test-objects/cdo-01-changed-func
 SYMVERS=$ROOT/test-objects/common/Module.symvers
 TIMEOUT=${BADINPUT_TIMEOUT:-60}
-PASSED=0
-FAILED=0
+# shellcheck source=SCRIPTDIR/../lib/harness.sh
+. "$ROOT/tests/lib/harness.sh"
+harness_suite badinput
 
 # ----------------------------------------------------------- byte editing
 
@@ -92,23 +93,13 @@ run_cdo() {
 	ERR=$DIR/stderr
 }
 
-# Report test $1: PASS if $REASON is empty.
+# Report test $1: PASS if no reason was given, else FAIL with the stderr.
 report() {
-	if [ -z "$REASON" ]; then
-		echo "PASS badinput/$1"
-		PASSED=$((PASSED + 1))
-	else
-		echo "FAIL badinput/$1: $REASON"
-		if [ -s "$DIR/stderr" ]; then
-			echo "  stderr:"
-			head -n 20 "$DIR/stderr" | sed 's/^/    /'
-		fi
-		FAILED=$((FAILED + 1))
+	verdict "$1" && return
+	if [ -s "$DIR/stderr" ]; then
+		echo "  stderr:"
+		head -n 20 "$DIR/stderr" | sed 's/^/    /'
 	fi
-}
-
-fail() {
-	[ -n "$REASON" ] || REASON=$*
 }
 
 # Names of the entries of folder $1, hidden ones too, on one line.
@@ -126,28 +117,28 @@ check_clean_failure() {
 	local left
 
 	if [ "$RC" -eq 124 ]; then
-		fail "timed out after ${TIMEOUT}s"
+		reason "timed out after ${TIMEOUT}s"
 	elif [ "$RC" -ne 1 ]; then
-		fail "exit $RC, want 1"
+		reason "exit $RC, want 1"
 	fi
 	left=$(files_in "$DIR/out")
-	[ -z "$left" ] || fail "left behind in the output folder: $left"
+	[ -z "$left" ] || reason "left behind in the output folder: $left"
 	left=$(files_in "$DIR/tmp")
-	[ -z "$left" ] || fail "left behind in TMPDIR: $left"
+	[ -z "$left" ] || reason "left behind in TMPDIR: $left"
 	if [ -d "$DIR/in" ] && ! cmp -s "$DIR/in/ORIG.o" "$DIR/pristine/ORIG.o"; then
-		fail "ORIG.o was modified"
+		reason "ORIG.o was modified"
 	fi
 	if [ -d "$DIR/in" ] && ! cmp -s "$DIR/in/PATCHED.o" "$DIR/pristine/PATCHED.o"; then
-		fail "PATCHED.o was modified"
+		reason "PATCHED.o was modified"
 	fi
 }
 
 # A new test folder: in/ (good ORIG.o, PATCHED.o), out/, tmp/.
 new_test() {
-	DIR=$(mktemp -d "$WORK/t.XXXXXX")
+	DIR=$(mktemp -d "$work/t.XXXXXX")
 	mkdir "$DIR/in" "$DIR/out" "$DIR/tmp" "$DIR/pristine"
 	cp "$CASE/ORIG.o" "$CASE/PATCHED.o" "$DIR/in/"
-	REASON=
+	h_reason=
 }
 
 # Snapshot the (possibly broken) inputs, to see that they are not modified.
@@ -168,9 +159,9 @@ bad_input() {
 	local -a args
 
 	new_test
-	"$breaker" "$DIR" || fail "could not build the broken input"
+	"$breaker" "$DIR" || reason "could not build the broken input"
 	if cmp -s "$DIR/in/ORIG.o" "$CASE/ORIG.o" && cmp -s "$DIR/in/PATCHED.o" "$CASE/PATCHED.o"; then
-		fail "the breaker left the inputs intact"
+		reason "the breaker left the inputs intact"
 	fi
 	snapshot_inputs
 	read -r -a args <<< "$(std_args)"
@@ -179,9 +170,9 @@ bad_input() {
 	while IFS= read -r line; do
 		n=$((n + 1))
 		[[ $line == 'create-diff-object: error: '* ]] ||
-			fail "stderr line does not start with 'create-diff-object: error: ': $line"
+			reason "stderr line does not start with 'create-diff-object: error: ': $line"
 	done < "$ERR"
-	[ "$n" -eq 1 ] || fail "want exactly one line on stderr, got $n"
+	[ "$n" -eq 1 ] || reason "want exactly one line on stderr, got $n"
 	report "$name"
 }
 
@@ -194,7 +185,7 @@ bad_cmdline() {
 	snapshot_inputs
 	run_cdo "$@"
 	check_clean_failure
-	grep -qi 'usage' "$ERR" || fail "no usage message on stderr"
+	grep -qi 'usage' "$ERR" || reason "no usage message on stderr"
 	report "$name"
 }
 
@@ -329,8 +320,8 @@ control_good() {
 	new_test
 	read -r -a args <<< "$(std_args)"
 	run_cdo "${args[@]}"
-	[ "$RC" -eq 0 ] || fail "the good inputs give exit $RC, want 0"
-	[ -f "$DIR/out/OUTPUT.o" ] || fail "the good inputs give no OUTPUT.o"
+	[ "$RC" -eq 0 ] || reason "the good inputs give exit $RC, want 0"
+	[ -f "$DIR/out/OUTPUT.o" ] || reason "the good inputs give no OUTPUT.o"
 	report control-good-input
 }
 
@@ -348,9 +339,9 @@ missing_arg() {
 	while IFS= read -r line; do
 		n=$((n + 1))
 		[[ $line == 'create-diff-object: error: '* ]] ||
-			fail "stderr line does not start with 'create-diff-object: error: ': $line"
+			reason "stderr line does not start with 'create-diff-object: error: ': $line"
 	done < "$ERR"
-	[ "$n" -eq 1 ] || fail "want exactly one line on stderr, got $n"
+	[ "$n" -eq 1 ] || reason "want exactly one line on stderr, got $n"
 	report "$name"
 }
 
@@ -361,8 +352,7 @@ main() {
 		exit 1
 	fi
 	case $CDO in /*) ;; *) CDO=$PWD/$CDO ;; esac
-	WORK=$(mktemp -d "${TMPDIR:-/tmp}/run-badinput.XXXXXX")
-	trap 'rm -rf "$WORK"' EXIT
+	work_folder run-badinput
 
 	control_good
 
@@ -409,8 +399,7 @@ main() {
 	bad_cmdline debug-and-six-arguments -d in/ORIG.o in/PATCHED.o vmlinux "$CASE/ORIG.o" "$SYMVERS" livepatch_test
 	bad_cmdline unknown-option --bogus in/ORIG.o in/PATCHED.o vmlinux "$CASE/ORIG.o" "$SYMVERS" livepatch_test out/OUTPUT.o
 
-	echo "badinput: $PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ]
+	summary badinput
 }
 
 main "$@"

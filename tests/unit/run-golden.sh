@@ -79,12 +79,9 @@ EXPECT_EXIT=0
 PARENT=vmlinux
 SYMTAB=
 SYMVERS=$OBJDIR/common/Module.symvers
-REASON=
-
-# Record the first reason the case fails.
-fail() {
-	[ -n "$REASON" ] || REASON=$*
-}
+# shellcheck source=SCRIPTDIR/../lib/harness.sh
+. "$ROOT/tests/lib/harness.sh"
+harness_suite golden
 
 # The keys of the associative array named $1, sorted, on one line.
 keys_of() {
@@ -117,17 +114,17 @@ read_expect() {
 		esac
 		case $key in
 		exit)
-			[[ $rest =~ ^[0-9]+$ ]] || { fail "expect: bad exit '$rest'"; return; }
+			[[ $rest =~ ^[0-9]+$ ]] || { reason "expect: bad exit '$rest'"; return; }
 			EXPECT_EXIT=$rest ;;
 		parent) PARENT=$rest ;;
 		objects)
 			[ -f "$dir/../$rest/ORIG.o" ] && [ -f "$dir/../$rest/PATCHED.o" ] ||
-				{ fail "expect: no objects in case $rest"; return; }
+				{ reason "expect: no objects in case $rest"; return; }
 			OBJS=$(cd "$dir/../$rest" && pwd) ;;
 		symtab)
 			if [[ $rest == *.xz ]]; then
 				xz -dc "$dir/$rest" > "$tmp/parent.symtab" ||
-					{ fail "expect: cannot decompress $rest"; return; }
+					{ reason "expect: cannot decompress $rest"; return; }
 				SYMTAB=$tmp/parent.symtab
 			else
 				SYMTAB=$dir/$rest
@@ -136,7 +133,7 @@ read_expect() {
 		env) ENVS+=("$rest") ;;
 		changed|new|funcs|klpsym|no-klpsym|has-section|no-section|has-symbol|no-symbol|undef|relocs|stderr|stdout|stderr-lines)
 			DIRECTIVES+=("$key $rest") ;;
-		*) fail "expect: unknown directive '$key'"; return ;;
+		*) reason "expect: unknown directive '$key'"; return ;;
 		esac
 	done < "$dir/expect"
 }
@@ -168,7 +165,7 @@ read_output() {
 	readelf -aW "$tmp/OUTPUT.o" > "$tmp/readelf" 2> "$tmp/readelf.err"
 	if [ -s "$tmp/readelf.err" ]; then
 		IFS= read -r msg < "$tmp/readelf.err"
-		fail "readelf complains about OUTPUT.o: $msg"
+		reason "readelf complains about OUTPUT.o: $msg"
 		return
 	fi
 	while IFS= read -r line; do
@@ -199,10 +196,10 @@ check_set() {
 		want[$x]=1
 	done
 	for x in "${!want[@]}"; do
-		[ -n "${have[$x]+x}" ] || { fail "$what: got [$(keys_of "$name")], want [$(keys_of want)]"; return; }
+		[ -n "${have[$x]+x}" ] || { reason "$what: got [$(keys_of "$name")], want [$(keys_of want)]"; return; }
 	done
 	for x in "${!have[@]}"; do
-		[ -n "${want[$x]+x}" ] || { fail "$what: got [$(keys_of "$name")], want [$(keys_of want)]"; return; }
+		[ -n "${want[$x]+x}" ] || { reason "$what: got [$(keys_of "$name")], want [$(keys_of want)]"; return; }
 	done
 }
 
@@ -215,55 +212,55 @@ check_directive() {
 	rest=${rest# }
 	read -r -a words <<< "$rest"
 	case $key in
-	stderr) grep -Eq -- "$rest" "$tmp/stderr" || fail "stderr does not match /$rest/" ;;
-	stdout) grep -Eq -- "$rest" "$tmp/stdout" || fail "stdout does not match /$rest/" ;;
+	stderr) grep -Eq -- "$rest" "$tmp/stderr" || reason "stderr does not match /$rest/" ;;
+	stdout) grep -Eq -- "$rest" "$tmp/stdout" || reason "stdout does not match /$rest/" ;;
 	stderr-lines)
 		n=$(grep -Ec -- "${rest#* }" "$tmp/stderr")
 		[[ ${words[0]} =~ ^[0-9]+$ ]] && [ "$n" -eq "${words[0]}" ] ||
-			fail "$n lines of stderr match /${rest#* }/, want ${words[0]}" ;;
+			reason "$n lines of stderr match /${rest#* }/, want ${words[0]}" ;;
 	changed) check_set CHANGED "changed functions" "${words[@]}" ;;
 	new) check_set NEW "new functions" "${words[@]}" ;;
 	funcs) check_set FUNCS "functions defined in OUTPUT.o" "${words[@]}" ;;
 	klpsym)
 		for x in "${words[@]}"; do
-			[ -n "${KLPSYM[$x]+x}" ] || fail "no livepatch symbol $x (got: $(keys_of KLPSYM))"
+			[ -n "${KLPSYM[$x]+x}" ] || reason "no livepatch symbol $x (got: $(keys_of KLPSYM))"
 		done ;;
 	no-klpsym)
 		for x in "${words[@]}"; do
-			[ -z "${KLPSYM[$x]+x}" ] || fail "unexpected livepatch symbol $x"
+			[ -z "${KLPSYM[$x]+x}" ] || reason "unexpected livepatch symbol $x"
 		done ;;
 	has-section)
 		for x in "${words[@]}"; do
-			[ -n "${SECTIONS[$x]+x}" ] || fail "OUTPUT.o has no section $x"
+			[ -n "${SECTIONS[$x]+x}" ] || reason "OUTPUT.o has no section $x"
 		done ;;
 	no-section)
 		for x in "${words[@]}"; do
-			[ -z "${SECTIONS[$x]+x}" ] || fail "OUTPUT.o has section $x"
+			[ -z "${SECTIONS[$x]+x}" ] || reason "OUTPUT.o has section $x"
 		done ;;
 	has-symbol)
 		for x in "${words[@]}"; do
-			[ -n "${SYM_NDX[$x]+x}" ] || fail "OUTPUT.o has no symbol $x"
+			[ -n "${SYM_NDX[$x]+x}" ] || reason "OUTPUT.o has no symbol $x"
 		done ;;
 	no-symbol)
 		for x in "${words[@]}"; do
-			[ -z "${SYM_NDX[$x]+x}" ] || fail "OUTPUT.o has symbol $x"
+			[ -z "${SYM_NDX[$x]+x}" ] || reason "OUTPUT.o has symbol $x"
 		done ;;
 	undef)
 		for x in "${words[@]}"; do
 			if [ -z "${SYM_NDX[$x]+x}" ]; then
-				fail "OUTPUT.o has no symbol $x (want it undefined)"
+				reason "OUTPUT.o has no symbol $x (want it undefined)"
 			elif [ -z "${SYM_UNDEF[$x]+x}" ]; then
-				fail "symbol $x is defined in OUTPUT.o (want it undefined)"
+				reason "symbol $x is defined in OUTPUT.o (want it undefined)"
 			fi
 		done ;;
 	relocs)
 		if [ ${#words[@]} -ne 2 ] || ! [[ ${words[1]} =~ ^[0-9]+$ ]]; then
-			fail "expect: relocs wants SECTION COUNT"
+			reason "expect: relocs wants SECTION COUNT"
 			return
 		fi
 		n=$(( ${RELOCS[.rela${words[0]}]:-0} + ${RELOCS[.rel${words[0]}]:-0} ))
 		[ "$n" -eq "${words[1]}" ] ||
-			fail "OUTPUT.o has $n relocations in .rela${words[0]}, want ${words[1]}" ;;
+			reason "OUTPUT.o has $n relocations in .rela${words[0]}, want ${words[1]}" ;;
 	esac
 }
 
@@ -272,26 +269,26 @@ check_results() {
 	local tmp=$1 rc=$2 line errors=0 d msg
 
 	if [ "$rc" -eq 124 ]; then
-		fail "timed out after ${TIMEOUT}s"
+		reason "timed out after ${TIMEOUT}s"
 		return
 	fi
-	[ "$rc" -eq "$EXPECT_EXIT" ] || { fail "exit $rc, want $EXPECT_EXIT"; return; }
+	[ "$rc" -eq "$EXPECT_EXIT" ] || { reason "exit $rc, want $EXPECT_EXIT"; return; }
 	if [ "$rc" -eq 0 ]; then
-		[ -f "$tmp/OUTPUT.o" ] || { fail "exit 0 but no OUTPUT.o"; return; }
+		[ -f "$tmp/OUTPUT.o" ] || { reason "exit 0 but no OUTPUT.o"; return; }
 		read_output "$tmp"
 		msg=$(ld -r -o "$tmp/linked.o" "$tmp/OUTPUT.o" 2>&1)
 		if [ -n "$msg" ] || [ ! -f "$tmp/linked.o" ]; then
-			fail "ld -r rejects OUTPUT.o: ${msg%%$'\n'*}"
+			reason "ld -r rejects OUTPUT.o: ${msg%%$'\n'*}"
 		fi
 	else
-		[ ! -e "$tmp/OUTPUT.o" ] || fail "exit $rc but OUTPUT.o was left behind"
+		[ ! -e "$tmp/OUTPUT.o" ] || reason "exit $rc but OUTPUT.o was left behind"
 	fi
 	if [ "$rc" -eq 1 ] || [ "$rc" -eq 2 ]; then
 		while IFS= read -r line; do
 			[[ $line != 'create-diff-object: error: '* ]] || errors=$((errors + 1))
 		done < "$tmp/stderr"
 		[ "$errors" -eq 1 ] ||
-			fail "want exactly one 'create-diff-object: error: ' line on stderr, got $errors"
+			reason "want exactly one 'create-diff-object: error: ' line on stderr, got $errors"
 	fi
 	read_stdout "$tmp/stdout"
 	for d in "${DIRECTIVES[@]}"; do
@@ -299,7 +296,7 @@ check_results() {
 		stderr|stdout|stderr-lines) ;;
 		*)
 			if [ "$rc" -ne 0 ]; then
-				fail "expect: '${d%% *}' needs an OUTPUT.o (exit 0)"
+				reason "expect: '${d%% *}' needs an OUTPUT.o (exit 0)"
 				return
 			fi ;;
 		esac
@@ -311,12 +308,12 @@ check_results() {
 run_case() {
 	local dir=$1 name=$2 report=$3 tmp rc
 
-	tmp=$(mktemp -d "$WORK/case.XXXXXX")
+	tmp=$(mktemp -d "$work/case.XXXXXX")
 	SYMTAB=
 	OBJS=$dir
 	read_expect "$dir" "$tmp"
 	: "${SYMTAB:=$OBJS/ORIG.o}"
-	if [ -z "$REASON" ]; then
+	if [ -z "$h_reason" ]; then
 		(cd "$tmp" && env "${ENVS[@]}" timeout "$TIMEOUT" "$CDO" \
 			"$OBJS/ORIG.o" "$OBJS/PATCHED.o" "$PARENT" "$SYMTAB" \
 			"$SYMVERS" "$PATCH_MODULE" "$tmp/OUTPUT.o" \
@@ -324,20 +321,15 @@ run_case() {
 		rc=$?
 		check_results "$tmp" "$rc"
 	fi
-	if [ -z "$REASON" ]; then
-		echo "PASS golden/$name" > "$report"
-	else
-		{
-			echo "FAIL golden/$name: $REASON"
-			if [ -s "$tmp/stdout" ]; then
-				echo "  stdout:"
-				indent "$tmp/stdout"
-			fi
-			if [ -s "$tmp/stderr" ]; then
-				echo "  stderr:"
-				indent "$tmp/stderr"
-			fi
-		} > "$report"
+	if ! verdict "$name" > "$report"; then
+		if [ -s "$tmp/stdout" ]; then
+			echo "  stdout:"
+			indent "$tmp/stdout"
+		fi >> "$report"
+		if [ -s "$tmp/stderr" ]; then
+			echo "  stderr:"
+			indent "$tmp/stderr"
+		fi >> "$report"
 	fi
 	rm -rf "$tmp"
 }
@@ -361,20 +353,14 @@ list_cases() {
 
 # Print the reports of finished cases in case order, from case $NEXT on.
 NEXT=0
-PASSED=0
-FAILED=0
 flush_reports() {
 	local first
 
-	while [ -f "$WORK/done.$NEXT" ]; do
-		if [ -s "$WORK/report.$NEXT" ]; then
-			cat "$WORK/report.$NEXT"
-			IFS= read -r first < "$WORK/report.$NEXT"
-			if [[ $first == 'PASS '* ]]; then
-				PASSED=$((PASSED + 1))
-			else
-				FAILED=$((FAILED + 1))
-			fi
+	while [ -f "$work/done.$NEXT" ]; do
+		if [ -s "$work/report.$NEXT" ]; then
+			cat "$work/report.$NEXT"
+			IFS= read -r first < "$work/report.$NEXT"
+			count_line "$first"
 		fi
 		NEXT=$((NEXT + 1))
 	done
@@ -390,17 +376,16 @@ main() {
 		exit 1
 	fi
 	case $CDO in /*) ;; *) CDO=$PWD/$CDO ;; esac
-	WORK=$(mktemp -d "${TMPDIR:-/tmp}/run-golden.XXXXXX")
-	trap 'rm -rf "$WORK"' EXIT
+	work_folder run-golden
 	mapfile -t cases < <(list_cases)
 	for i in "${!cases[@]}"; do
 		if [ -n "$FILTER" ] && ! [[ ${cases[$i]} =~ $FILTER ]]; then
-			: > "$WORK/report.$i"	# empty report: not run, not counted
-			: > "$WORK/done.$i"
+			: > "$work/report.$i"	# empty report: not run, not counted
+			: > "$work/done.$i"
 			continue
 		fi
-		(run_case "$OBJDIR/${cases[$i]}" "${cases[$i]}" "$WORK/report.$i"
-		 : > "$WORK/done.$i") &
+		(run_case "$OBJDIR/${cases[$i]}" "${cases[$i]}" "$work/report.$i"
+		 : > "$work/done.$i") &
 		running=$((running + 1))
 		while [ "$running" -ge "$JOBS" ]; do
 			wait -n
@@ -411,8 +396,7 @@ main() {
 	done
 	wait
 	flush_reports
-	echo "golden: $PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ]
+	summary golden
 }
 
 main "$@"

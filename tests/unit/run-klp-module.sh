@@ -18,12 +18,10 @@ bin=$(cd "${1:-$top/build}" && pwd) || exit 1
 cdo=$bin/create-diff-object
 ckm=$bin/create-klp-module
 case=$top/test-objects/cdo-29-nonexported-global
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failed=0
-
-pass() { echo "PASS klp-module/$1"; }
-fail() { echo "FAIL klp-module/$1: $2"; failed=1; }
+# shellcheck source=SCRIPTDIR/../lib/harness.sh
+. "$top/tests/lib/harness.sh"
+harness_suite klp-module
+work_folder
 
 cd "$work" || exit 1
 "$cdo" "$case/ORIG.o" "$case/PATCHED.o" vmlinux "$case/ORIG.o" \
@@ -185,4 +183,4 @@ if [ $rc = 1 ] && grep -q -- '--object wants SOURCE=OBJ' ckm.out && [ ! -e bad-o
 else
 	fail bad-object-option "exit $rc: $(cat ckm.out)"
 fi
-exit $failed
+harness_status

@@ -25,13 +25,10 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$(cd "${1:-$top/build}" && pwd) || exit 1
 lines=$bin/kpatch-lines
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-nr_pass=0
-nr_fail=0
-
-pass() { echo "PASS lines/$1"; nr_pass=$((nr_pass + 1)); }
-fail() { echo "FAIL lines/$1: $2"; nr_fail=$((nr_fail + 1)); }
+# shellcheck source=SCRIPTDIR/../lib/harness.sh
+. "$top/tests/lib/harness.sh"
+harness_suite lines
+work_folder
 
 cd "$work" || exit 1
 
@@ -346,5 +343,4 @@ for seed in $(seq 1 60); do
 done
 [ -z "$bad_diff" ] && pass $name || fail $name "$bad_diff"
 
-echo "$nr_pass passed, $nr_fail failed"
-[ $nr_fail = 0 ]
+summary

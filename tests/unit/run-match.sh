@@ -29,20 +29,12 @@ SYMVERS=$ROOT/test-objects/common/Module.symvers
 CFLAGS=(-O2 -fno-pic -mcmodel=kernel -mno-red-zone -fno-asynchronous-unwind-tables
 	-fno-stack-protector -fcf-protection=none)
 TEXT_ADDR=0xffffffff81000000
-PASSED=0
-FAILED=0
-
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-
-pass() { echo "PASS match/$1"; PASSED=$((PASSED + 1)); }
-fail()
-{
-	echo "FAIL match/$1: $2"
-	[ -s err ] && sed 's/^/    /' err
-	FAILED=$((FAILED + 1))
-}
+# shellcheck source=SCRIPTDIR/../lib/harness.sh
+. "$ROOT/tests/lib/harness.sh"
+harness_suite match
+work_folder
+cd "$work" || exit 1
+fail_details err	# the tool's stderr, under each FAIL line
 
 # ------------------------------------------------------------ building
 
@@ -395,5 +387,4 @@ if [ -n "$BIG" ] && [ -r "$BIG" ]; then
 	fi
 fi
 
-echo "match: $PASSED passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+summary match

@@ -19,13 +19,10 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$(cd "${1:-$top/build}" && pwd) || exit 1
 scan=$bin/kpatch-scan
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-nr_pass=0
-nr_fail=0
-
-pass() { echo "PASS scan/$1"; nr_pass=$((nr_pass + 1)); }
-fail() { echo "FAIL scan/$1: $2"; nr_fail=$((nr_fail + 1)); }
+# shellcheck source=SCRIPTDIR/../lib/harness.sh
+. "$top/tests/lib/harness.sh"
+harness_suite scan
+work_folder
 
 # mk PATH LINE...: a file of the mini tree, one argument a line
 mk()
@@ -316,5 +313,4 @@ else
 	fi
 fi
 
-echo "$nr_pass passed, $nr_fail failed"
-[ "$nr_fail" = 0 ]
+summary

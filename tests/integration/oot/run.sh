@@ -22,8 +22,10 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-# shellcheck source=SCRIPTDIR/../../../scripts/lib/common.sh
-. "$top/scripts/lib/common.sh"
+# shellcheck source=SCRIPTDIR/../../lib/harness.sh
+. "$top/tests/lib/harness.sh"
+# shellcheck source=SCRIPTDIR/../../../kpatch-build/guest/boot.sh
+. "$top/kpatch-build/guest/boot.sh"
 
 kpatch_build=$top/kpatch-build/kpatch-build
 kernel=$top/tests/kernel
@@ -31,20 +33,7 @@ jobs=${KP_JOBS:-$(nproc)}
 name=value-string
 patch=$here/$name.patch
 livepatch='livepatch-kp-oot'
-
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
-
-fail()
-{
-	echo "FAIL oot/$name: $*"
-	exit 1
-}
-
-# Show the end of a file on stderr, indented.
-show_tail()
-{
-	tail -n "${2:-15}" "$1" 2>/dev/null | sed 's/^/    /' >&2
-}
+harness_suite oot
 
 # A checksum of every file of a folder (names, contents and times).
 dir_checksum()
@@ -91,27 +80,22 @@ INIT
 
 main()
 {
-	local tree src rc t0 sum_before result why
+	local tree src rc t0 sum_before
 
 	[ -x "$top/build/create-diff-object" ] && [ -x "$top/build/create-klp-module" ] ||
 		die "build the tools first (make)"
 	[ "$(id -u)" = 0 ] || die "needs root (mkinitramfs.sh)"
 	tree=$("$kernel/build-test-kernel.sh" 6.1 | tail -n1) || die "no test kernel"
-	work=$(mktemp -d "${TMPDIR:-/tmp}/kpatch-oot.XXXXXX") || die "cannot create a work folder"
-	if [ "${KP_INTEGRATION_KEEP:-0}" = 1 ]; then
-		msg "work folder: $work"
-	else
-		trap 'rm -rf "$work"' EXIT
-	fi
+	work_folder kpatch-oot "${KP_INTEGRATION_KEEP:-0}"
 
 	# the module as its user builds it (in its own folder)
 	src=$work/kp-oot
-	cp -a "$here/kp-oot" "$src" || fail "cannot copy kp-oot"
+	cp -a "$here/kp-oot" "$src" || abort "$name" "cannot copy kp-oot"
 	t0=$(date +%s.%N)
 	make -C "$tree" M="$src" -j"$jobs" modules >"$work/module-build.out" 2>&1 ||
-		{ show_tail "$work/module-build.out"; fail "kp-oot does not build"; }
+		{ show_tail "$work/module-build.out"; abort "$name" "kp-oot does not build"; }
 	msg "kp-oot built in $(elapsed "$t0") s"
-	[ -f "$src/kp-oot.ko" ] || fail "no kp-oot.ko after the build"
+	[ -f "$src/kp-oot.ko" ] || abort "$name" "no kp-oot.ko after the build"
 	sum_before=$(dir_checksum "$src")
 
 	t0=$(date +%s.%N)
@@ -120,31 +104,21 @@ main()
 	rc=$?
 	msg "kpatch-build exit $rc in $(elapsed "$t0") s"
 	grep -E '^kpatch-build: [a-z ]+ \(' "$work/kpatch-build.out" | sed 's/^/    /' >&2
-	[ "$rc" = 0 ] || { show_tail "$work/kpatch-build.out"; fail "kpatch-build exit $rc"; }
+	[ "$rc" = 0 ] || { show_tail "$work/kpatch-build.out"; abort "$name" "kpatch-build exit $rc"; }
 	[ "$(dir_checksum "$src")" = "$sum_before" ] ||
-		fail "kpatch-build changed the module's source folder $src"
+		abort "$name" "kpatch-build changed the module's source folder $src"
 	grep -q 'changed function: value_show$' "$work/kpatch-build.out" ||
-		{ show_tail "$work/kpatch-build.out"; fail "kpatch-build did not report value_show"; }
-	[ -f "$work/out/$livepatch.ko" ] || fail "no $livepatch.ko"
+		{ show_tail "$work/kpatch-build.out"; abort "$name" "kpatch-build did not report value_show"; }
+	[ -f "$work/out/$livepatch.ko" ] || abort "$name" "no $livepatch.ko"
 
 	write_guest_init "$work/init"
-	"$kernel/mkinitramfs.sh" "$work/initramfs.cpio.gz" "$work/init" "$src/kp-oot.ko" \
-		"$work/out/$livepatch.ko" 2>"$work/mkinitramfs.err" ||
-		{ show_tail "$work/mkinitramfs.err"; fail "mkinitramfs failed"; }
-	t0=$(date +%s.%N)
-	"$kernel/qemu-run.sh" "$tree/arch/x86/boot/bzImage" "$work/initramfs.cpio.gz" \
-		"$work/console.log" "${KP_QEMU_TIMEOUT:-180}"
+	guest_boot "$name" "$work" "$tree/arch/x86/boot/bzImage" "$work/init" "$src/kp-oot.ko" \
+		"$work/out/$livepatch.ko"
 	rc=$?
-	msg "guest ran in $(elapsed "$t0") s (qemu exit $rc)"
-	sed -n 's/^T-\(BEFORE\|PATCHED\|AFTER\|LATE\|KLP\): /    \1: /p' "$work/console.log" >&2
-	result=$(sed -n 's/^T-RESULT: //p' "$work/console.log" | head -n1)
-	if [ "$rc" = 0 ] && [ "$result" = PASS ]; then
-		echo "PASS oot/$name"
-		exit 0
-	fi
-	why=$(sed -n 's/^T-FAIL: //p' "$work/console.log" | head -n1)
-	grep -E '^T-DMESG|Kernel panic|BUG:|WARNING:' "$work/console.log" | head -n 30 >&2
-	fail "${why:-guest ended without a result (qemu exit $rc)}"
+	[ -f "$work/console.log" ] &&
+		guest_show_markers "$work/console.log" BEFORE PATCHED AFTER LATE KLP
+	[ $rc = 0 ] || abort "$name" "$guest_why"
+	pass "$name"
 }
 
 main "$@"

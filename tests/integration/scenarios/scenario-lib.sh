@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh disable=SC2016  # wait_for takes conditions in single quotes
 #
-# Guest helpers for the scenarios (busybox sh), on top of tests/kernel/guest-lib.sh.
+# Guest helpers for the scenarios (busybox sh), on top of kpatch-build/guest/guest-lib.sh.
 # run-scenarios.sh sets SC_NAME (the scenario) and sources this file before
 # guest.sh.  A scenario's patch P is the module kps-$SC_NAME-P
 # (/modules/kps-$SC_NAME-P.ko, /sys/kernel/livepatch/kps_${SC_NAME}_P).

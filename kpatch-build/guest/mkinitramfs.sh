@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Make a busybox-static initramfs for a test guest.
+# Make a busybox-static initramfs for a guest.
 #
-# Usage: tests/kernel/mkinitramfs.sh OUT.cpio.gz INIT_SCRIPT [FILE...]
+# Usage: kpatch-build/guest/mkinitramfs.sh OUT.cpio.gz INIT_SCRIPT [FILE...]
 #
 # INIT_SCRIPT becomes /init, guest-lib.sh becomes /guest-lib.sh, every FILE is
 # copied into /modules.  Needs root (mknod of /dev/console and /dev/null: the

@@ -3,7 +3,7 @@
 #
 # Boot a kernel and an initramfs under qemu (TCG), the serial console going to LOG.
 #
-# Usage: tests/kernel/qemu-run.sh BZIMAGE INITRAMFS LOG [TIMEOUT_S]   (default 300)
+# Usage: kpatch-build/guest/qemu-run.sh BZIMAGE INITRAMFS LOG [TIMEOUT_S]   (default 300)
 #
 # Exit status: 0 when qemu ended by itself (the guest rebooted: -no-reboot), 124 on
 # timeout, otherwise qemu's own.  Carriage returns are removed from LOG afterwards;
