@@ -107,6 +107,8 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/kpatch/templates $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BINS) kpatch-build/kpatch-cc $(DESTDIR)$(PREFIX)/libexec/kpatch/
 	install -m 0644 kpatch-build/distro.sh $(DESTDIR)$(PREFIX)/libexec/kpatch/
+	install -d $(DESTDIR)$(PREFIX)/libexec/kpatch/guest
+	install -m 0755 kpatch-build/guest/*.sh $(DESTDIR)$(PREFIX)/libexec/kpatch/guest/
 	install -m 0755 kpatch-build/kpatch-build $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 templates/* $(DESTDIR)$(PREFIX)/share/kpatch/templates/
 	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
