@@ -82,7 +82,8 @@ static int check_header(struct image *im)
 	if (im->size < 20)
 		return error_obj(im->path, "truncated ELF header");
 	machine = p[18] | (unsigned int)p[19] << 8;
-	if (machine != EM_X86_64 && machine < 256 && machine_names[machine])
+	if (machine != EM_X86_64 && machine < sizeof(machine_names) / sizeof(machine_names[0]) &&
+	    machine_names[machine])
 		return error_obj(im->path, "wrong architecture: %s, expected x86-64",
 				 machine_names[machine]);
 	if (machine != EM_X86_64)
