@@ -120,7 +120,7 @@ clean:
 	rm -rf build build-asan build-fuzz build-bench
 
 # Unit test programs of the library (tests/unit/test-*.c).
-$(BUILD)/tests/test-%: tests/unit/test-%.c $(BUILD)/libkpatch.a $(HEADERS)
+$(BUILD)/tests/test-%: tests/unit/test-%.c tests/unit/test-util.h $(BUILD)/libkpatch.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libkpatch.a $(LDLIBS)
 build-asan/tests/test-%: FORCE

@@ -43,15 +43,8 @@ static const char src[] = TEXT(LAYOUT)
 	"\nstruct layout *use_layout; union u use_u; struct declared *use_declared;\n";
 static const char src_v2[] = "struct layout { char c; int added; long l; } use_layout;\n";
 
-static int failures;
-static char tmpdir[] = "/tmp/test-dwarf.XXXXXX";
-
-static void check(const char *name, bool ok)
-{
-	printf("%s: %s\n", ok ? "PASS" : "FAIL", name);
-	if (!ok)
-		failures++;
-}
+#define TEST_TMPDIR "/tmp/test-dwarf.XXXXXX"
+#include "test-util.h"
 
 /* @ret is -1 and the error recorded mentions @what; then forget it. */
 static void check_error(const char *name, int ret, const char *what)
@@ -62,32 +55,6 @@ static void check_error(const char *name, int ret, const char *what)
 		fprintf(stderr, "  %s: ret %d, recorded error: '%s'\n", name, ret, error_message());
 	check(name, ok);
 	error_clear();
-}
-
-static const char *tmp_path(const char *name)
-{
-	static char buf[8][4096];
-	static int next;
-	char *p = buf[next++ % 8];
-
-	snprintf(p, sizeof(buf[0]), "%s/%s", tmpdir, name);
-	return p;
-}
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	if (ret)
-		fprintf(stderr, "command failed (%d): %s\n", ret, cmd);
-	return ret;
 }
 
 static int write_file(const char *name, const char *text)

@@ -19,15 +19,8 @@
 #include "image.h"
 #include "log.h"
 
-static int failures;
-static char tmpdir[] = "/tmp/test-image.XXXXXX";
-
-static void check(const char *name, bool ok)
-{
-	printf("%s: %s\n", ok ? "PASS" : "FAIL", name);
-	if (!ok)
-		failures++;
-}
+#define TEST_TMPDIR "/tmp/test-image.XXXXXX"
+#include "test-util.h"
 
 /* @im is NULL, and the error recorded mentions @what; then forget it. */
 static void check_error(const char *name, struct image *im, const char *what)
@@ -39,32 +32,6 @@ static void check_error(const char *name, struct image *im, const char *what)
 	check(name, ok);
 	image_close(im);
 	error_clear();
-}
-
-static const char *tmp_path(const char *name)
-{
-	static char buf[8][4096];
-	static int next;
-	char *p = buf[next++ % 8];
-
-	snprintf(p, sizeof(buf[0]), "%s/%s", tmpdir, name);
-	return p;
-}
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	if (ret)
-		fprintf(stderr, "command failed (%d): %s\n", ret, cmd);
-	return ret;
 }
 
 /* f() is called by g(); counter lives in .bss. */

@@ -32,32 +32,9 @@
 #include "log.h"
 #include "symtab.h"
 
-static int failures;
-static char tmpdir[] = "/tmp/test-symtab-index.XXXXXX";
+#define TEST_TMPDIR "/tmp/test-symtab-index.XXXXXX"
+#include "test-util.h"
 static char root[2048];
-
-static void check(const char *name, bool ok)
-{
-	printf("%s: %s\n", ok ? "PASS" : "FAIL", name);
-	if (!ok)
-		failures++;
-}
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-	char cmd[16384];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	if (ret)
-		fprintf(stderr, "command failed (%d): %s\n", ret, cmd);
-	return ret;
-}
 
 static const char *path_in(const char *dir, const char *name)
 {

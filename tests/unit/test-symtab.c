@@ -23,16 +23,9 @@
 #include "log.h"
 #include "symtab.h"
 
-static int failures;
-static char tmpdir[] = "/tmp/test-symtab.XXXXXX";
+#define TEST_TMPDIR "/tmp/test-symtab.XXXXXX"
+#include "test-util.h"
 static char datadir[2048];
-
-static void check(const char *name, bool ok)
-{
-	printf("%s: %s\n", ok ? "PASS" : "FAIL", name);
-	if (!ok)
-		failures++;
-}
 
 /* Check that an error was recorded and mentions @what; then forget it. */
 static void check_error(const char *name, bool failed, const char *what)
@@ -45,16 +38,6 @@ static void check_error(const char *name, bool failed, const char *what)
 	error_clear();
 }
 
-static const char *tmp_path(const char *name)
-{
-	static char buf[8][4096];
-	static int next;
-	char *p = buf[next++ % 8];
-
-	snprintf(p, sizeof(buf[0]), "%s/%s", tmpdir, name);
-	return p;
-}
-
 static const char *data_path(const char *name)
 {
 	static char buf[8][4096];
@@ -63,22 +46,6 @@ static const char *data_path(const char *name)
 
 	snprintf(p, sizeof(buf[0]), "%s/%s", datadir, name);
 	return p;
-}
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	if (ret)
-		fprintf(stderr, "command failed (%d): %s\n", ret, cmd);
-	return ret;
 }
 
 static int write_file(const char *path, const char *text)
